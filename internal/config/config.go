@@ -1,0 +1,297 @@
+// Package config is the one typed configuration of the binary. Defaults give
+// the embedded mode (zero setup); every flag can also be set through an
+// AUTOEVENT_* environment variable (flag > environment > default). Validate
+// checks it at start and String prints it with secrets masked.
+package config
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// AllServices lists every service the binary can run, in start order.
+var AllServices = []string{"gateway", "user", "event", "ai", "content", "distribution", "participation", "analytics", "learning"}
+
+// Config is the whole configuration. Field tags: `flag` is the flag name (the
+// environment variable is AUTOEVENT_ + upper snake case of it), `secret`
+// masks the value when printed.
+type Config struct {
+	Addr        string `flag:"addr" help:"listen address"`
+	DataDir     string `flag:"data-dir" help:"directory for the SQLite file, bus storage, generated files and local secrets"`
+	Services    string `flag:"services" help:"comma-separated services to run in this process (default: all)"`
+	PublicURL   string `flag:"public-url" help:"external base URL used in links, QR codes and posters (default http://localhost<addr>)"`
+	PostgresURL string `flag:"postgres-url" secret:"true" help:"PostgreSQL URL; empty = embedded SQLite"`
+	RedisURL    string `flag:"redis-url" secret:"true" help:"Redis URL; empty = in-process cache"`
+	NATSURL     string `flag:"nats-url" secret:"true" help:"external NATS URL; empty = embedded JetStream"`
+	NATSListen  string `flag:"nats-listen" help:"host:port on which the embedded NATS accepts clients (default: no port)"`
+	ServiceURLs string `flag:"service-urls" help:"where services not run here live, e.g. user=http://10.0.0.2:8080,ai=http://10.0.0.3:8080"`
+	Synchronous string `flag:"sqlite-synchronous" help:"SQLite synchronous pragma: FULL (survives power loss) or NORMAL"`
+
+	UserRateLimit int      `flag:"user-rate-limit" help:"API requests per minute per signed-in user (0 = off)"`
+	AnonRateLimit int      `flag:"anon-rate-limit" help:"API requests per minute per client IP for anonymous calls (0 = off)"`
+	TrustProxy    bool     `flag:"trust-proxy" help:"take the client IP from X-Forwarded-For (only behind a trusted proxy)"`
+	CORSOrigins   string   `flag:"cors-origins" help:"comma-separated origins allowed to call the API from browsers"`
+	TLSCert       string   `flag:"tls-cert" help:"TLS certificate file (PEM)"`
+	TLSKey        string   `flag:"tls-key" help:"TLS key file (PEM)"`
+	ShutdownWait  Duration `flag:"shutdown-timeout" help:"how long shutdown waits for in-flight requests and jobs"`
+	LogLevel      string   `flag:"log-level" help:"debug, info, warn or error"`
+	Dev           bool     `flag:"dev" help:"read web templates from disk"`
+	BcryptCost    int      `flag:"bcrypt-cost" help:"bcrypt cost for passwords (default 12)"`
+
+	JWTSecret string `flag:"jwt-secret" secret:"true" help:"HMAC secret for access tokens (≥32 bytes); generated into the data dir when empty in embedded mode"`
+	DataKey   string `flag:"data-key" secret:"true" help:"master key (base64, 32 bytes) for personal-data encryption and keyed hashes"`
+
+	AIProvider     string `flag:"ai-provider" help:"local (offline planner) or remote (Claude + GPT in parallel)"`
+	AnthropicURL   string `flag:"anthropic-url" help:"Anthropic API base URL (default: built-in sandbox)"`
+	AnthropicKey   string `flag:"anthropic-key" secret:"true" help:"Anthropic API key"`
+	AnthropicModel string `flag:"anthropic-model" help:"Claude model"`
+	OpenAIURL      string `flag:"openai-url" help:"OpenAI-compatible base URL (default: built-in sandbox)"`
+	OpenAIKey      string `flag:"openai-key" secret:"true" help:"OpenAI API key"`
+	OpenAIModel    string `flag:"openai-model" help:"GPT model"`
+
+	NTSURL string `flag:"nts-url" help:"NTS business status API base URL (default: built-in sandbox)"`
+	NTSKey string `flag:"nts-key" secret:"true" help:"data.go.kr service key (the decoding key)"`
+	// Sandbox behaviour, for demos and resilience drills.
+	SandboxNTSMode string `flag:"sandbox-nts-mode" help:"built-in NTS simulator: active, suspended, closed, slow or failing"`
+
+	SENSURL       string `flag:"sens-url" help:"NCP SENS base URL (default: built-in sandbox)"`
+	SENSAccessKey string `flag:"sens-access-key" secret:"true" help:"NCP access key"`
+	SENSSecretKey string `flag:"sens-secret-key" secret:"true" help:"NCP secret key"`
+	SENSSMSID     string `flag:"sens-sms-service-id" help:"SENS SMS service id"`
+	SENSAlimtalk  string `flag:"sens-alimtalk-service-id" help:"SENS 알림톡 service id"`
+	SENSSender    string `flag:"sens-sender" help:"registered SMS sender number"`
+	KakaoChannel  string `flag:"kakao-plus-friend-id" help:"Kakao channel id (plusFriendId) for 알림톡"`
+
+	OIDCIssuer       string `flag:"oidc-issuer" help:"OpenID Connect issuer URL for federated log-in (empty = off)"`
+	OIDCClientID     string `flag:"oidc-client-id" help:"OIDC client id"`
+	OIDCClientSecret string `flag:"oidc-client-secret" secret:"true" help:"OIDC client secret"`
+	OIDCName         string `flag:"oidc-name" help:"button label for the OIDC provider"`
+}
+
+// Duration is a time.Duration that parses from text.
+type Duration struct{ time.Duration }
+
+// Default returns the embedded-mode configuration.
+func Default() Config {
+	return Config{
+		Addr:          ":8080",
+		DataDir:       "./data",
+		Synchronous:   "FULL",
+		UserRateLimit: 100,
+		AnonRateLimit: 600,
+		ShutdownWait:  Duration{20 * time.Second},
+		BcryptCost:    12,
+		LogLevel:      "info",
+		AIProvider:    "local",
+		OIDCName:      "KT 계정",
+	}
+}
+
+// EnvName is the environment variable for a flag name.
+func EnvName(flagName string) string {
+	return "AUTOEVENT_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// Bind registers every field as a flag on fs, with the environment already
+// applied to the defaults so explicit flags still win.
+func (c *Config) Bind(fs *flag.FlagSet) error {
+	v := reflect.ValueOf(c).Elem()
+	t := v.Type()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name := f.Tag.Get("flag")
+		if name == "" {
+			continue
+		}
+		if env, ok := os.LookupEnv(EnvName(name)); ok {
+			if err := setField(v.Field(i), env); err != nil {
+				return fmt.Errorf("%s: %w", EnvName(name), err)
+			}
+		}
+		help := f.Tag.Get("help") + " [$" + EnvName(name) + "]"
+		fs.Var(fieldValue{v.Field(i)}, name, help)
+	}
+	return nil
+}
+
+type fieldValue struct{ v reflect.Value }
+
+func (f fieldValue) String() string {
+	if !f.v.IsValid() {
+		return ""
+	}
+	if d, ok := f.v.Interface().(Duration); ok {
+		return d.String()
+	}
+	return fmt.Sprint(f.v.Interface())
+}
+
+func (f fieldValue) Set(s string) error { return setField(f.v, s) }
+
+func (f fieldValue) IsBoolFlag() bool { return f.v.IsValid() && f.v.Kind() == reflect.Bool }
+
+func setField(v reflect.Value, s string) error {
+	switch v.Interface().(type) {
+	case Duration:
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			return err
+		}
+		v.Set(reflect.ValueOf(Duration{d}))
+		return nil
+	}
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(s)
+	case reflect.Int:
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return fmt.Errorf("not a number: %q", s)
+		}
+		v.SetInt(int64(n))
+	case reflect.Bool:
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return fmt.Errorf("not a boolean: %q", s)
+		}
+		v.SetBool(b)
+	default:
+		return fmt.Errorf("unsupported field kind %s", v.Kind())
+	}
+	return nil
+}
+
+// ServiceList returns the services to run here.
+func (c Config) ServiceList() []string {
+	if strings.TrimSpace(c.Services) == "" || c.Services == "all" {
+		return AllServices
+	}
+	var out []string
+	for _, s := range strings.Split(c.Services, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Runs reports whether service runs in this process.
+func (c Config) Runs(service string) bool {
+	for _, s := range c.ServiceList() {
+		if s == service {
+			return true
+		}
+	}
+	return false
+}
+
+// Remotes parses ServiceURLs.
+func (c Config) Remotes() (map[string]*url.URL, error) {
+	out := map[string]*url.URL{}
+	for _, pair := range strings.Split(c.ServiceURLs, ",") {
+		pair = strings.TrimSpace(pair)
+		if pair == "" {
+			continue
+		}
+		name, raw, ok := strings.Cut(pair, "=")
+		if !ok {
+			return nil, fmt.Errorf("service-urls: %q is not name=url", pair)
+		}
+		u, err := url.Parse(raw)
+		if err != nil || u.Scheme == "" || u.Host == "" {
+			return nil, fmt.Errorf("service-urls: %q is not an absolute URL", raw)
+		}
+		out[strings.TrimSpace(name)] = u
+	}
+	return out, nil
+}
+
+// Scaled reports whether the shared external stores are in use.
+func (c Config) Scaled() bool { return c.PostgresURL != "" }
+
+// Validate checks the configuration.
+func (c Config) Validate() error {
+	var errs []error
+	known := map[string]bool{}
+	for _, s := range AllServices {
+		known[s] = true
+	}
+	for _, s := range c.ServiceList() {
+		if !known[s] {
+			errs = append(errs, fmt.Errorf("services: unknown service %q (known: %s)", s, strings.Join(AllServices, ",")))
+		}
+	}
+	remotes, err := c.Remotes()
+	if err != nil {
+		errs = append(errs, err)
+	}
+	for name := range remotes {
+		if !known[name] {
+			errs = append(errs, fmt.Errorf("service-urls: unknown service %q", name))
+		}
+		if c.Runs(name) {
+			errs = append(errs, fmt.Errorf("service-urls: %q runs in this process and also has a URL", name))
+		}
+	}
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("data-dir must be set"))
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		errs = append(errs, errors.New("tls-cert and tls-key go together"))
+	}
+	if c.UserRateLimit < 0 || c.AnonRateLimit < 0 {
+		errs = append(errs, errors.New("rate limits must be ≥ 0"))
+	}
+	switch strings.ToUpper(c.Synchronous) {
+	case "FULL", "NORMAL":
+	default:
+		errs = append(errs, fmt.Errorf("sqlite-synchronous %q: want FULL or NORMAL", c.Synchronous))
+	}
+	switch c.AIProvider {
+	case "local", "remote":
+	default:
+		errs = append(errs, fmt.Errorf("ai-provider %q: want local or remote", c.AIProvider))
+	}
+	if c.Scaled() && (c.JWTSecret == "" || c.DataKey == "") {
+		errs = append(errs, errors.New("with --postgres-url, set --jwt-secret and --data-key explicitly: every process must share them"))
+	}
+	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
+		errs = append(errs, errors.New("jwt-secret must be at least 32 bytes"))
+	}
+	return errors.Join(errs...)
+}
+
+// String prints the configuration as JSON with secrets masked.
+func (c Config) String() string {
+	v := reflect.ValueOf(c)
+	t := v.Type()
+	out := map[string]any{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name := f.Tag.Get("flag")
+		val := v.Field(i).Interface()
+		if d, ok := val.(Duration); ok {
+			val = d.String()
+		}
+		if f.Tag.Get("secret") == "true" && v.Field(i).String() != "" {
+			val = "********"
+		}
+		out[name] = val
+	}
+	b, _ := json.MarshalIndent(out, "", "  ")
+	return string(b)
+}
+
+// Path joins elem under the data dir.
+func (c Config) Path(elem ...string) string {
+	return filepath.Join(append([]string{c.DataDir}, elem...)...)
+}

@@ -1,0 +1,488 @@
+package bus
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/autoevent/autoevent/internal/platform/db"
+)
+
+// Message is one delivery of an event or job.
+type Message struct {
+	ID          string    // Nats-Msg-Id: the outbox row id or job id
+	Subject     string    // logical subject, e.g. "events.user.registered"
+	Data        []byte    // payload (JSON for outbox events)
+	Delivery    int       // 1 on the first delivery
+	PublishedAt time.Time // when the broker stored it
+}
+
+// Decode unmarshals the message's JSON payload. A payload that does not
+// decode will not decode on the next delivery either: return
+// Permanent(err) from the handler to dead-letter it at once.
+func Decode[T any](m Message) (T, error) {
+	var v T
+	if err := json.Unmarshal(m.Data, &v); err != nil {
+		return v, fmt.Errorf("%w: %s %s: %v", ErrPayload, m.Subject, m.ID, err)
+	}
+	return v, nil
+}
+
+// Handler applies an event inside the consumer's transaction tx, which also
+// records the message id; returning an error rolls both back and the
+// message is redelivered with back-off.
+type Handler func(ctx context.Context, tx *db.Tx, m Message) error
+
+// WorkHandler runs a job. It must be idempotent: a job is redelivered when
+// its worker dies before acknowledging it.
+type WorkHandler func(ctx context.Context, m Message) error
+
+// Option tunes a consumer.
+type Option func(*consumerOpts)
+
+type consumerOpts struct {
+	workers int
+	ackWait time.Duration
+}
+
+// WithWorkers sets how many messages a consumer handles at once (default 1
+// for event consumers, which keeps them in stream order).
+func WithWorkers(n int) Option { return func(o *consumerOpts) { o.workers = n } }
+
+// WithAckWait sets how long a delivered message may stay unacknowledged
+// before the broker redelivers it (the handler's heartbeats extend it).
+func WithAckWait(d time.Duration) Option { return func(o *consumerOpts) { o.ackWait = d } }
+
+// ConsumerStats counts a consumer's outcomes since it started.
+type ConsumerStats struct {
+	Handled      uint64 // handler succeeded, message acknowledged
+	Duplicates   uint64 // already processed: skipped and acknowledged
+	Failed       uint64 // handler failed, message redelivered later
+	DeadLettered uint64 // moved to the dead-letter stream
+}
+
+// Consumer is a running durable consumer.
+type Consumer struct {
+	b          *Bus
+	log        *slog.Logger
+	name       string
+	cons       jetstream.Consumer
+	workers    int
+	prefetch   int // 0: fetch only for free workers (work queues)
+	ackWait    time.Duration
+	doubleAck  bool
+	process    func(ctx context.Context, m Message) error
+	runCtx     context.Context
+	cancel     context.CancelFunc
+	stopping   chan struct{}
+	stopOnce   sync.Once
+	done       chan struct{}
+	handled    atomic.Uint64
+	duplicates atomic.Uint64
+	failed     atomic.Uint64
+	dead       atomic.Uint64
+}
+
+// errAlreadyProcessed rolls back the consumer transaction of a duplicate.
+var errAlreadyProcessed = errors.New("bus: already processed")
+
+const fetchWait = time.Second // how long one pull waits; bounds Stop latency
+
+// Consume starts a durable pull consumer name on the EVENTS stream for the
+// given subjects (wildcards allowed, e.g. "events.user.>"). Each message is
+// handled in a transaction on d that first records (name, message id) in
+// bus_processed_messages: a message seen before is skipped and acknowledged.
+// A failed handler is retried with Config.Backoff; after Config.MaxDeliver
+// deliveries (or at once for a Permanent error) the message is copied to
+// "dlq.<name>.<subject>" with the error in the Bus-Error header and
+// terminated. Cancelling ctx stops the consumer and cancels running
+// handlers; Stop finishes them first.
+func (b *Bus) Consume(ctx context.Context, d *db.DB, name string, subjects []string, handler Handler, opts ...Option) (*Consumer, error) {
+	if !nameRE.MatchString(name) {
+		return nil, fmt.Errorf("%w: consumer %q", ErrName, name)
+	}
+	if len(subjects) == 0 {
+		return nil, fmt.Errorf("%w: no subjects", ErrSubject)
+	}
+	filters := make([]string, len(subjects))
+	for i, s := range subjects {
+		if !validFilter(s, "events") {
+			return nil, fmt.Errorf("%w: %q", ErrSubject, s)
+		}
+		filters[i] = b.wire(s)
+	}
+	o := consumerOpts{workers: 1, ackWait: b.cfg.AckWait}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	process := func(ctx context.Context, m Message) error {
+		return d.InTx(ctx, func(tx *db.Tx) error {
+			res, err := tx.ExecContext(ctx,
+				"INSERT INTO bus_processed_messages (consumer, message_id, processed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+				name, m.ID, time.Now().UnixMicro())
+			if err != nil {
+				return fmt.Errorf("bus: record processed message: %w", err)
+			}
+			if n, err := res.RowsAffected(); err == nil && n == 0 {
+				return errAlreadyProcessed
+			}
+			return handler(ctx, tx, m)
+		})
+	}
+	c := &Consumer{name: name, workers: max(o.workers, 1), ackWait: o.ackWait, process: process}
+	c.prefetch = min(max(16*c.workers, 16), 256)
+	return b.start(ctx, c, b.streamName(StreamEvents), filters)
+}
+
+// Work starts a bounded pool of workers for queue on the JOBS work-queue
+// stream (subject "jobs.<queue>"). A worker takes a job only when it is
+// free, so jobs wait in the stream, not in memory, and other processes'
+// workers can take them (load leveling). While a handler runs the job's ack
+// deadline is extended with in-progress heartbeats; if the process dies the
+// job is redelivered after Config.JobAckWait. Failed jobs are retried with
+// back-off and dead-lettered after MaxDeliver deliveries.
+func (b *Bus) Work(ctx context.Context, queue string, workers int, handler WorkHandler, opts ...Option) (*Consumer, error) {
+	if !nameRE.MatchString(queue) {
+		return nil, fmt.Errorf("%w: queue %q", ErrName, queue)
+	}
+	o := consumerOpts{workers: workers, ackWait: b.cfg.JobAckWait}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	c := &Consumer{name: "work_" + queue, workers: max(o.workers, 1), ackWait: o.ackWait, doubleAck: true,
+		process: func(ctx context.Context, m Message) error { return handler(ctx, m) }}
+	return b.start(ctx, c, b.streamName(StreamJobs), []string{b.wire("jobs." + queue)})
+}
+
+func (b *Bus) start(ctx context.Context, c *Consumer, stream string, filters []string) (*Consumer, error) {
+	cc := jetstream.ConsumerConfig{
+		Durable:       c.name,
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       c.ackWait,
+		MaxDeliver:    -1, // the bus counts deliveries itself so a failed DLQ publish can be retried
+		MaxAckPending: max(1000, 4*c.workers),
+	}
+	if len(filters) == 1 {
+		cc.FilterSubject = filters[0] // servers before 2.10 know only this field
+	} else {
+		cc.FilterSubjects = filters
+	}
+	cons, err := b.js.CreateOrUpdateConsumer(ctx, stream, cc)
+	if err != nil {
+		return nil, fmt.Errorf("bus: consumer %s: %w", c.name, err)
+	}
+	c.b, c.cons = b, cons
+	c.log = b.log.With("consumer", c.name)
+	c.runCtx, c.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	c.stopping = make(chan struct{})
+	c.done = make(chan struct{})
+	if err := b.track(c); err != nil {
+		c.cancel()
+		return nil, err
+	}
+	go c.loop()
+	go func() {
+		select {
+		case <-ctx.Done():
+			c.cancel()
+			c.signalStop()
+		case <-c.done:
+		}
+	}()
+	return c, nil
+}
+
+// Stop stops fetching, waits for in-flight messages to finish and returns.
+func (c *Consumer) Stop() {
+	c.signalStop()
+	<-c.done
+}
+
+// StopContext is Stop with a deadline: when ctx ends first, running handlers
+// are cancelled (their messages are redelivered) and ctx.Err() is returned
+// once they have returned.
+func (c *Consumer) StopContext(ctx context.Context) error {
+	c.signalStop()
+	select {
+	case <-c.done:
+		return nil
+	case <-ctx.Done():
+		c.cancel()
+		<-c.done
+		return ctx.Err()
+	}
+}
+
+// Stats returns the consumer's counters.
+func (c *Consumer) Stats() ConsumerStats {
+	return ConsumerStats{Handled: c.handled.Load(), Duplicates: c.duplicates.Load(),
+		Failed: c.failed.Load(), DeadLettered: c.dead.Load()}
+}
+
+func (c *Consumer) signalStop() { c.stopOnce.Do(func() { close(c.stopping) }) }
+
+func (c *Consumer) isStopping() bool {
+	select {
+	case <-c.stopping:
+		return true
+	default:
+		return false
+	}
+}
+
+// loop pulls batches and hands each message to a worker goroutine; at most
+// c.workers run at once.
+func (c *Consumer) loop() {
+	var wg sync.WaitGroup
+	defer func() {
+		wg.Wait()
+		c.cancel()
+		c.b.untrack(c)
+		close(c.done)
+	}()
+	sem := make(chan struct{}, c.workers)
+	for !c.isStopping() {
+		held, want := 0, c.prefetch
+		if want == 0 { // work queue: ask only for as many jobs as free workers
+			select {
+			case sem <- struct{}{}:
+				held = 1
+			case <-c.stopping:
+				return
+			}
+		more:
+			for held < c.workers {
+				select {
+				case sem <- struct{}{}:
+					held++
+				default:
+					break more
+				}
+			}
+			want = held
+		}
+		batch, err := c.cons.Fetch(want, jetstream.FetchMaxWait(fetchWait))
+		if err == nil {
+			for jm := range batch.Messages() {
+				if c.isStopping() {
+					_ = jm.Nak() // let another consumer take it now
+					continue
+				}
+				if held > 0 {
+					held--
+				} else {
+					select {
+					case sem <- struct{}{}:
+					case <-c.stopping:
+						_ = jm.Nak()
+						continue
+					}
+				}
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					defer func() { <-sem }()
+					c.handle(jm)
+				}()
+			}
+			err = batch.Error()
+		}
+		for ; held > 0; held-- {
+			<-sem
+		}
+		if err != nil && !c.isStopping() {
+			c.log.Warn("fetch failed", "err", err)
+			select {
+			case <-c.stopping:
+			case <-time.After(time.Second):
+			}
+		}
+	}
+}
+
+func (c *Consumer) handle(jm jetstream.Msg) {
+	m := Message{Subject: c.b.logical(jm.Subject()), Data: jm.Data(), Delivery: 1}
+	meta, err := jm.Metadata()
+	if err == nil {
+		m.Delivery, m.PublishedAt = int(meta.NumDelivered), meta.Timestamp
+	}
+	m.ID = jm.Headers().Get(jetstream.MsgIDHeader)
+	if m.ID == "" && meta != nil { // published without an id: the stream position is stable
+		m.ID = meta.Stream + ":" + strconv.FormatUint(meta.Sequence.Stream, 10)
+	}
+	max := c.b.cfg.MaxDeliver
+	if m.Delivery > max {
+		// Earlier deliveries ended without an outcome (the process died
+		// mid-handler, or the dead-letter publish failed).
+		c.deadLetter(jm, m, fmt.Errorf("delivered %d times without an outcome", m.Delivery-1))
+		return
+	}
+	stop := c.heartbeat(jm)
+	err = c.run(m)
+	stop()
+	switch {
+	case err == nil || errors.Is(err, errAlreadyProcessed):
+		if err != nil {
+			c.duplicates.Add(1)
+		} else {
+			c.handled.Add(1)
+		}
+		if c.doubleAck {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			err = jm.DoubleAck(ctx)
+			cancel()
+		} else {
+			err = jm.Ack()
+		}
+		if err != nil {
+			c.log.Warn("ack failed; the message will be redelivered", "id", m.ID, "err", err)
+		}
+	case c.runCtx.Err() != nil:
+		_ = jm.Nak() // stopped mid-handler: redeliver now
+	case IsPermanent(err) || m.Delivery >= max:
+		c.failed.Add(1)
+		c.deadLetter(jm, m, err)
+	default:
+		c.failed.Add(1)
+		delay := c.backoff(m.Delivery)
+		c.log.Warn("handler failed; will retry", "subject", m.Subject, "id", m.ID,
+			"delivery", m.Delivery, "retry_in", delay, "err", err)
+		_ = jm.NakWithDelay(delay)
+	}
+}
+
+// run calls process, turning a panic into an error so one bad message
+// cannot take the process down.
+func (c *Consumer) run(m Message) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("bus: handler panic: %v", p)
+		}
+	}()
+	return c.process(c.runCtx, m)
+}
+
+func (c *Consumer) backoff(delivery int) time.Duration {
+	bo := c.b.cfg.Backoff
+	return bo[min(max(delivery-1, 0), len(bo)-1)]
+}
+
+// heartbeat tells the broker the message is still being worked on, every
+// third of the ack wait, until the returned func is called.
+func (c *Consumer) heartbeat(jm jetstream.Msg) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(max(c.ackWait/3, 10*time.Millisecond))
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				_ = jm.InProgress()
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
+}
+
+// Header names on dead letters.
+const (
+	HeaderError      = "Bus-Error"
+	HeaderConsumer   = "Bus-Consumer"
+	HeaderSubject    = "Bus-Subject"
+	HeaderMessageID  = "Bus-Message-Id"
+	HeaderDeliveries = "Bus-Deliveries"
+)
+
+// deadLetter copies the message to dlq.<consumer>.<subject> and terminates
+// it. If the copy fails the message is redelivered later and tried again.
+func (c *Consumer) deadLetter(jm jetstream.Msg, m Message, cause error) {
+	msg := nats.NewMsg(c.b.wire("dlq." + c.name + "." + m.Subject))
+	msg.Data = m.Data
+	text := cause.Error()
+	if len(text) > 1024 {
+		text = text[:1024]
+	}
+	msg.Header.Set(HeaderError, text)
+	msg.Header.Set(HeaderConsumer, c.name)
+	msg.Header.Set(HeaderSubject, m.Subject)
+	msg.Header.Set(HeaderMessageID, m.ID)
+	msg.Header.Set(HeaderDeliveries, strconv.Itoa(m.Delivery))
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := c.b.js.PublishMsg(ctx, msg, jetstream.WithMsgID(c.name+":"+m.ID)); err != nil {
+		c.log.Error("dead-letter publish failed; will retry", "id", m.ID, "err", err)
+		_ = jm.NakWithDelay(c.backoff(m.Delivery))
+		return
+	}
+	c.dead.Add(1)
+	c.log.Error("message dead-lettered", "subject", m.Subject, "id", m.ID, "delivery", m.Delivery, "err", text)
+	if err := jm.Term(); err != nil {
+		c.log.Warn("term failed", "id", m.ID, "err", err)
+	}
+}
+
+// PublishWork publishes a job on queue directly (not through the outbox),
+// with id as the message id so the same job published twice inside the
+// duplicate window is queued once. Prefer Relay.EnqueueWork when the job is
+// created together with database state.
+func (b *Bus) PublishWork(ctx context.Context, queue, id string, payload []byte) error {
+	if !nameRE.MatchString(queue) {
+		return fmt.Errorf("%w: queue %q", ErrName, queue)
+	}
+	if id == "" || len(id) > 128 {
+		return fmt.Errorf("%w: job id %q", ErrName, id)
+	}
+	msg := &nats.Msg{Subject: b.wire("jobs." + queue), Data: payload}
+	if _, err := b.js.PublishMsg(ctx, msg, jetstream.WithMsgID(id)); err != nil {
+		return fmt.Errorf("bus: publish job %s: %w", queue, err)
+	}
+	return nil
+}
+
+// QueueDepth reports how many jobs of queue are waiting or running.
+func (b *Bus) QueueDepth(ctx context.Context, queue string) (uint64, error) {
+	if !nameRE.MatchString(queue) {
+		return 0, fmt.Errorf("%w: queue %q", ErrName, queue)
+	}
+	subj := b.wire("jobs." + queue)
+	return b.subjectCount(ctx, StreamJobs, subj)
+}
+
+// DeadLetters reports how many messages the dead-letter stream holds.
+func (b *Bus) DeadLetters(ctx context.Context) (uint64, error) {
+	s, err := b.js.Stream(ctx, b.streamName(StreamDLQ))
+	if err != nil {
+		return 0, fmt.Errorf("bus: dlq: %w", err)
+	}
+	info, err := s.Info(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("bus: dlq: %w", err)
+	}
+	return info.State.Msgs, nil
+}
+
+func (b *Bus) subjectCount(ctx context.Context, kind, subject string) (uint64, error) {
+	s, err := b.js.Stream(ctx, b.streamName(kind))
+	if err != nil {
+		return 0, fmt.Errorf("bus: stream %s: %w", kind, err)
+	}
+	info, err := s.Info(ctx, jetstream.WithSubjectFilter(subject))
+	if err != nil {
+		return 0, fmt.Errorf("bus: stream %s: %w", kind, err)
+	}
+	return info.State.Subjects[subject], nil
+}

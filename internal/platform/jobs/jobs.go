@@ -1,0 +1,348 @@
+// Package jobs is the asynchronous request-reply framework of the ai and
+// content services. Submitting a job answers 202 with its id, a Location and
+// a Retry-After; the job is queued on the bus work queue through the outbox
+// (in the same transaction as the job row, so a job is never lost between the
+// two), run by a bounded worker pool, survives restarts (unacknowledged work
+// is redelivered), times out, and keeps its status for 24 hours. Only its
+// owner can read it.
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/autoevent/autoevent/internal/platform/apperr"
+	"github.com/autoevent/autoevent/internal/platform/db"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Status of a job.
+type Status string
+
+// Job statuses.
+const (
+	Pending    Status = "PENDING"
+	Processing Status = "PROCESSING"
+	Completed  Status = "COMPLETED"
+	Failed     Status = "FAILED"
+)
+
+// Retention is how long a job's status stays readable.
+const Retention = 24 * time.Hour
+
+// Job is the status document of one job.
+type Job struct {
+	ID        string    `json:"id"`
+	OwnerID   string    `json:"-"`
+	Kind      string    `json:"kind"`
+	SubjectID string    `json:"subjectId,omitempty"`
+	Status    Status    `json:"status"`
+	Progress  int       `json:"progress"`
+	Message   string    `json:"message"`
+	ResultURL string    `json:"resultUrl,omitempty"`
+	ErrorCode string    `json:"errorCode,omitempty"`
+	Input     []byte    `json:"-"`
+	Attempts  int       `json:"-"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+// Done reports whether the job reached a final status.
+func (j Job) Done() bool { return j.Status == Completed || j.Status == Failed }
+
+// ErrNotFound is returned for unknown jobs and for other owners' jobs alike.
+var ErrNotFound = apperr.New(apperr.NotFound, "job_not_found", "작업을 찾을 수 없습니다.")
+
+// Queue is what the framework needs from the bus: enqueue inside a database
+// transaction (outbox) and consume a work queue with bounded workers.
+type Queue interface {
+	EnqueueWork(ctx context.Context, tx *db.Tx, queue, id string, payload []byte) error
+	Work(ctx context.Context, queue string, workers int, handle func(ctx context.Context, payload []byte, attempt int) error) (stop func(), err error)
+}
+
+// Progress lets a running handler report progress (0–100) and a message.
+type Progress func(ctx context.Context, percent int, message string)
+
+// Handler runs one job and returns the URL of its result.
+type Handler func(ctx context.Context, job Job, progress Progress) (resultURL string, err error)
+
+// Kind configures one job kind.
+type Kind struct {
+	Name        string
+	Queue       string        // work queue name, e.g. "ai-job"
+	Workers     int           // bounded worker pool size
+	Timeout     time.Duration // per attempt
+	MaxAttempts int           // attempts before FAILED (transient errors only)
+	RetryAfter  time.Duration // polling hint given to clients
+	Handler     Handler
+}
+
+// Manager stores jobs and runs workers.
+type Manager struct {
+	db     *db.DB
+	queue  Queue
+	log    *slog.Logger
+	now    func() time.Time
+	mu     sync.Mutex
+	kinds  map[string]Kind
+	stops  []func()
+	gauges *prometheus.GaugeVec
+}
+
+// New returns a manager; call Migrate before use.
+func New(d *db.DB, q Queue, log *slog.Logger, reg prometheus.Registerer) *Manager {
+	m := &Manager{db: d, queue: q, log: log, now: time.Now, kinds: map[string]Kind{}}
+	if reg != nil {
+		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "autoevent_jobs_queued", Help: "Jobs waiting or running (PENDING + PROCESSING).",
+		}, func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			var n int
+			_ = d.QueryRowContext(ctx, "SELECT COUNT(*) FROM jobs WHERE status IN ('PENDING','PROCESSING')").Scan(&n)
+			return float64(n)
+		}))
+	}
+	return m
+}
+
+// Migrate creates the jobs table.
+func (m *Manager) Migrate(ctx context.Context) error { return m.db.Migrate(ctx, "jobs", migrations) }
+
+// Register declares a job kind; Start runs its workers.
+func (m *Manager) Register(k Kind) {
+	if k.Workers <= 0 {
+		k.Workers = 4
+	}
+	if k.Timeout <= 0 {
+		k.Timeout = time.Minute
+	}
+	if k.MaxAttempts <= 0 {
+		k.MaxAttempts = 3
+	}
+	if k.RetryAfter <= 0 {
+		k.RetryAfter = 2 * time.Second
+	}
+	if k.Queue == "" {
+		k.Queue = k.Name
+	}
+	m.mu.Lock()
+	m.kinds[k.Name] = k
+	m.mu.Unlock()
+}
+
+// RetryAfter is the polling hint for a kind.
+func (m *Manager) RetryAfter(kind string) time.Duration {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if k, ok := m.kinds[kind]; ok {
+		return k.RetryAfter
+	}
+	return 2 * time.Second
+}
+
+type workItem struct {
+	JobID string `json:"jobId"`
+}
+
+// Submit creates a PENDING job and queues it in one transaction.
+func (m *Manager) Submit(ctx context.Context, ownerID, kind, subjectID string, input any) (Job, error) {
+	var job Job
+	err := m.db.InTx(ctx, func(tx *db.Tx) error {
+		var err error
+		job, err = m.SubmitTx(ctx, tx, ownerID, kind, subjectID, input)
+		return err
+	})
+	return job, err
+}
+
+// SubmitTx is Submit inside the caller's transaction.
+func (m *Manager) SubmitTx(ctx context.Context, tx *db.Tx, ownerID, kind, subjectID string, input any) (Job, error) {
+	m.mu.Lock()
+	k, ok := m.kinds[kind]
+	m.mu.Unlock()
+	if !ok {
+		return Job{}, fmt.Errorf("jobs: unknown kind %q", kind)
+	}
+	in, err := json.Marshal(input)
+	if err != nil {
+		return Job{}, fmt.Errorf("jobs: input: %w", err)
+	}
+	now := m.now().UTC()
+	job := Job{ID: uuid.Must(uuid.NewV7()).String(), OwnerID: ownerID, Kind: kind, SubjectID: subjectID,
+		Status: Pending, Message: "대기 중", Input: in, CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(Retention)}
+	_, err = tx.ExecContext(ctx, `INSERT INTO jobs (id, owner_id, kind, subject_id, status, progress, message, input, created_at, updated_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`,
+		job.ID, job.OwnerID, job.Kind, job.SubjectID, job.Status, job.Message, string(in), now, now, job.ExpiresAt)
+	if err != nil {
+		return Job{}, fmt.Errorf("jobs: insert: %w", err)
+	}
+	payload, _ := json.Marshal(workItem{JobID: job.ID})
+	if err := m.queue.EnqueueWork(ctx, tx, k.Queue, job.ID, payload); err != nil {
+		return Job{}, fmt.Errorf("jobs: enqueue: %w", err)
+	}
+	return job, nil
+}
+
+const jobColumns = `id, owner_id, kind, subject_id, status, progress, message, input, result_url, error_code, attempts, created_at, updated_at, expires_at`
+
+func scanJob(row interface{ Scan(...any) error }) (Job, error) {
+	var j Job
+	var input string
+	err := row.Scan(&j.ID, &j.OwnerID, &j.Kind, &j.SubjectID, &j.Status, &j.Progress, &j.Message, &input,
+		&j.ResultURL, &j.ErrorCode, &j.Attempts, &j.CreatedAt, &j.UpdatedAt, &j.ExpiresAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Job{}, ErrNotFound
+	}
+	j.Input = []byte(input)
+	return j, err
+}
+
+// Get returns the job if it belongs to ownerID and has not expired.
+func (m *Manager) Get(ctx context.Context, ownerID, id string) (Job, error) {
+	j, err := m.load(ctx, id)
+	if err != nil {
+		return Job{}, err
+	}
+	if j.OwnerID != ownerID || m.now().After(j.ExpiresAt) {
+		return Job{}, ErrNotFound
+	}
+	return j, nil
+}
+
+// Latest returns the newest job of a kind for a subject (e.g. the last
+// recommendation job of an event), whoever asks; callers check ownership of
+// the subject first.
+func (m *Manager) Latest(ctx context.Context, kind, subjectID string) (Job, error) {
+	return scanJob(m.db.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE kind = ? AND subject_id = ?
+		ORDER BY created_at DESC, id DESC LIMIT 1`, kind, subjectID))
+}
+
+func (m *Manager) load(ctx context.Context, id string) (Job, error) {
+	if _, err := uuid.Parse(id); err != nil {
+		return Job{}, ErrNotFound
+	}
+	return scanJob(m.db.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE id = ?`, id))
+}
+
+func (m *Manager) update(ctx context.Context, id string, set string, args ...any) error {
+	args = append(args, m.now().UTC(), id)
+	_, err := m.db.ExecContext(ctx, `UPDATE jobs SET `+set+`, updated_at = ? WHERE id = ?`, args...)
+	return err
+}
+
+// Start runs the workers of every registered kind.
+func (m *Manager) Start(ctx context.Context) error {
+	m.mu.Lock()
+	kinds := make([]Kind, 0, len(m.kinds))
+	for _, k := range m.kinds {
+		kinds = append(kinds, k)
+	}
+	m.mu.Unlock()
+	for _, k := range kinds {
+		stop, err := m.queue.Work(ctx, k.Queue, k.Workers, func(ctx context.Context, payload []byte, attempt int) error {
+			return m.run(ctx, k, payload, attempt)
+		})
+		if err != nil {
+			return fmt.Errorf("jobs: start %s: %w", k.Name, err)
+		}
+		m.stops = append(m.stops, stop)
+	}
+	go m.janitor(ctx)
+	return nil
+}
+
+// Stop stops the workers after their in-flight jobs.
+func (m *Manager) Stop() {
+	for _, stop := range m.stops {
+		stop()
+	}
+	m.stops = nil
+}
+
+// errRetry asks the queue to redeliver the work item.
+var errRetry = errors.New("jobs: transient failure, retry")
+
+func (m *Manager) run(ctx context.Context, k Kind, payload []byte, attempt int) error {
+	var item workItem
+	if err := json.Unmarshal(payload, &item); err != nil {
+		m.log.Error("jobs: bad work item dropped", "kind", k.Name, "err", err)
+		return nil
+	}
+	job, err := m.load(ctx, item.JobID)
+	if errors.Is(err, ErrNotFound) {
+		return nil // expired and swept: nothing to do
+	}
+	if err != nil {
+		return err
+	}
+	if job.Done() {
+		return nil // a redelivery after completion
+	}
+	job.Attempts++
+	if err := m.update(ctx, job.ID, "status = ?, attempts = ?, progress = ?, message = ?",
+		Processing, job.Attempts, max(job.Progress, 1), "처리 중"); err != nil {
+		return err
+	}
+	runCtx, cancel := context.WithTimeout(ctx, k.Timeout)
+	defer cancel()
+	progress := func(ctx context.Context, pct int, msg string) {
+		pct = min(max(pct, 1), 99)
+		if err := m.update(ctx, job.ID, "progress = ?, message = ?", pct, msg); err != nil {
+			m.log.Warn("jobs: progress update failed", "job", job.ID, "err", err)
+		}
+	}
+	resultURL, err := k.Handler(runCtx, job, progress)
+	if ctx.Err() != nil {
+		// Shutting down: leave the job to be redelivered to the next process.
+		return ctx.Err()
+	}
+	if err == nil {
+		return m.update(context.WithoutCancel(ctx), job.ID, "status = ?, progress = 100, message = ?, result_url = ?",
+			Completed, "완료", resultURL)
+	}
+	code, msg := "job_failed", "작업을 완료하지 못했습니다."
+	if e, ok := apperr.As(err); ok {
+		code, msg = e.Code, e.Message
+	}
+	if errors.Is(runCtx.Err(), context.DeadlineExceeded) {
+		code, msg = "job_timeout", "시간 안에 작업을 끝내지 못했습니다."
+	}
+	transient := apperr.KindOf(err) == apperr.Internal || apperr.KindOf(err) == apperr.Unavailable
+	if transient && job.Attempts < k.MaxAttempts {
+		m.log.Warn("jobs: attempt failed, will retry", "job", job.ID, "kind", k.Name, "attempt", job.Attempts, "err", err)
+		_ = m.update(context.WithoutCancel(ctx), job.ID, "status = ?, message = ?", Pending, "다시 시도하는 중")
+		return errRetry
+	}
+	m.log.Error("jobs: failed", "job", job.ID, "kind", k.Name, "err", err)
+	return m.update(context.WithoutCancel(ctx), job.ID, "status = ?, message = ?, error_code = ?", Failed, msg, code)
+}
+
+// janitor deletes expired job records once an hour.
+func (m *Manager) janitor(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if _, err := m.db.ExecContext(ctx, `DELETE FROM jobs WHERE expires_at < ?`, m.now().UTC()); err != nil && ctx.Err() == nil {
+			m.log.Warn("jobs: sweep failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

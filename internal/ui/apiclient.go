@@ -1,0 +1,160 @@
+package ui
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+
+	"github.com/autoevent/autoevent/internal/platform/apperr"
+	"github.com/autoevent/autoevent/internal/platform/httpapi"
+)
+
+// tokens is the log-in / refresh answer of the user API.
+type tokens struct {
+	AccessToken  string `json:"accessToken"`
+	RefreshToken string `json:"refreshToken"`
+	ExpiresIn    int    `json:"expiresIn"`
+	TokenType    string `json:"tokenType"`
+}
+
+// apiResult is a raw API answer.
+type apiResult struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// call runs one API request in process. With auth it sends the session's
+// access token and, when that has expired, refreshes it once and retries.
+// Problem answers come back as *apperr.Error so pages can show the message
+// and the field errors inline.
+func (s *Site) call(w http.ResponseWriter, r *http.Request, method, path string, body, out any) error {
+	res, err := s.do(r, method, path, body, bearer(r, accessCookie))
+	if err != nil {
+		return err
+	}
+	if res.Status == http.StatusUnauthorized && hasSession(r) {
+		if t, ok := s.refresh(w, r); ok {
+			res, err = s.do(r, method, path, body, t.AccessToken)
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return decode(res, out)
+}
+
+// callPublic runs an API request without credentials.
+func (s *Site) callPublic(r *http.Request, method, path string, body, out any) (apiResult, error) {
+	res, err := s.do(r, method, path, body, "")
+	if err != nil {
+		return res, err
+	}
+	return res, decode(res, out)
+}
+
+func (s *Site) refresh(w http.ResponseWriter, r *http.Request) (tokens, bool) {
+	rt := bearer(r, refreshCookie)
+	if rt == "" {
+		return tokens{}, false
+	}
+	res, err := s.do(r, "POST", "/api/v1/auth/refresh", map[string]string{"refreshToken": rt}, "")
+	var t tokens
+	if err != nil || decode(res, &t) != nil {
+		s.endSession(w)
+		return tokens{}, false
+	}
+	s.startSession(w, t)
+	// Later calls in this request use the new token.
+	r.AddCookie(&http.Cookie{Name: accessCookie, Value: t.AccessToken})
+	return t, true
+}
+
+func bearer(r *http.Request, cookie string) string {
+	// The last cookie of a name wins, so a refreshed token added to the
+	// request during this request is the one used.
+	var v string
+	for _, c := range r.Cookies() {
+		if c.Name == cookie {
+			v = c.Value
+		}
+	}
+	return v
+}
+
+func (s *Site) do(r *http.Request, method, path string, body any, token string) (apiResult, error) {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return apiResult{}, err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(r.Context(), method, path, rd)
+	if err != nil {
+		return apiResult{}, err
+	}
+	req.RemoteAddr = r.RemoteAddr
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("X-Request-Id", httpapi.RequestID(r.Context()))
+	if fwd := r.Header.Get("X-Forwarded-For"); fwd != "" {
+		req.Header.Set("X-Forwarded-For", fwd)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	rec := httptest.NewRecorder()
+	s.cfg.API.ServeHTTP(rec, req)
+	return apiResult{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}, nil
+}
+
+func decode(res apiResult, out any) error {
+	if res.Status >= 400 {
+		var p httpapi.Problem
+		if err := json.Unmarshal(res.Body, &p); err != nil || p.Code == "" {
+			return fmt.Errorf("ui: API answered %d", res.Status)
+		}
+		return &apperr.Error{Kind: kindOf(res.Status), Code: p.Code, Message: p.Detail, Fields: p.Errors}
+	}
+	if out == nil || len(res.Body) == 0 {
+		return nil
+	}
+	return json.Unmarshal(res.Body, out)
+}
+
+func kindOf(status int) apperr.Kind {
+	for _, k := range []apperr.Kind{apperr.Invalid, apperr.Unauthenticated, apperr.Forbidden, apperr.NotFound,
+		apperr.Conflict, apperr.Unprocessable, apperr.TooLarge, apperr.TooManyRequests, apperr.Unavailable, apperr.Gone} {
+		if httpapi.StatusOf(&apperr.Error{Kind: k}) == status {
+			return k
+		}
+	}
+	return apperr.Internal
+}
+
+// formErrors turns an API error into the page's banner and inline messages.
+func formErrors(err error) (banner string, fields map[string]string) {
+	fields = map[string]string{}
+	var e *apperr.Error
+	if !errors.As(err, &e) {
+		return "일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.", fields
+	}
+	for _, f := range e.Fields {
+		fields[f.Field] = f.Message
+	}
+	if len(fields) == 0 || e.Code == "validation_failed" {
+		banner = e.Message
+	}
+	return banner, fields
+}
+
+// needLogin reports whether err means the session is gone.
+func needLogin(err error) bool { return apperr.KindOf(err) == apperr.Unauthenticated }

@@ -1,0 +1,6 @@
+package ui
+
+import "net/http"
+
+// userRoutes registers the user pages.
+func (s *Site) userRoutes(mux *http.ServeMux) {}

@@ -1,0 +1,158 @@
+package user
+
+import (
+	"net/http"
+
+	"github.com/autoevent/autoevent/internal/platform/apperr"
+	"github.com/autoevent/autoevent/internal/platform/authn"
+	"github.com/autoevent/autoevent/internal/platform/httpapi"
+)
+
+// API is the user service's HTTP surface.
+type API struct {
+	svc    *Service
+	verify func(r *http.Request) (authn.Claims, error)
+}
+
+// NewAPI returns the API; svc is nil when the service runs in another
+// process (the routes are then proxied and the handlers never run).
+func NewAPI(svc *Service, verify func(r *http.Request) (authn.Claims, error)) *API {
+	return &API{svc: svc, verify: verify}
+}
+
+// Routes declares the user service's routes.
+func (a *API) Routes(r *httpapi.Router) {
+	const svc = "user"
+	r.Handle(httpapi.Route{Method: "POST", Pattern: "/api/v1/auth/signup", Service: svc, Summary: "Sign up with a verified business number",
+		Request: SignupInput{}, Response: SignupResult{}, Status: http.StatusCreated}, a.signup)
+	r.Handle(httpapi.Route{Method: "POST", Pattern: "/api/v1/auth/login", Service: svc, Summary: "Log in",
+		Request: LoginInput{}, Response: Tokens{}}, a.login)
+	r.Handle(httpapi.Route{Method: "POST", Pattern: "/api/v1/auth/refresh", Service: svc, Summary: "Rotate the refresh token",
+		Request: RefreshInput{}, Response: Tokens{}}, a.refresh)
+	r.Handle(httpapi.Route{Method: "POST", Pattern: "/api/v1/auth/logout", Service: svc, Access: httpapi.Owner,
+		Summary: "Log out: revoke the access token and the refresh token family", Request: RefreshInput{}, Status: http.StatusNoContent}, a.logout)
+	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/users/me", Service: svc, Access: httpapi.Owner,
+		Summary: "The signed-in owner and store", Response: Me{}}, a.me)
+	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/stores/me", Service: svc, Access: httpapi.Owner,
+		Summary: "The owner's store profile", Response: Store{}}, a.getStore)
+	r.Handle(httpapi.Route{Method: "PUT", Pattern: "/api/v1/stores/me", Service: svc, Access: httpapi.Owner,
+		Summary: "Update the store profile", Request: StoreInput{}, Response: Store{}}, a.putStore)
+	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/stores/industries", Service: svc,
+		Summary: "The fixed list of industries (업종)", Response: []Industry{}}, a.industries)
+}
+
+func (a *API) signup(w http.ResponseWriter, r *http.Request) {
+	var in SignupInput
+	if err := httpapi.DecodeJSON(w, r, &in); err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	res, err := a.svc.Signup(r.Context(), in)
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/users/me")
+	httpapi.WriteJSON(w, http.StatusCreated, res)
+}
+
+func (a *API) login(w http.ResponseWriter, r *http.Request) {
+	var in LoginInput
+	if err := httpapi.DecodeJSON(w, r, &in); err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	t, err := a.svc.Login(r.Context(), in)
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	httpapi.WriteJSON(w, http.StatusOK, t)
+}
+
+func (a *API) refresh(w http.ResponseWriter, r *http.Request) {
+	var in RefreshInput
+	if err := httpapi.DecodeJSON(w, r, &in); err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	t, err := a.svc.Refresh(r.Context(), in.RefreshToken)
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	httpapi.WriteJSON(w, http.StatusOK, t)
+}
+
+func (a *API) logout(w http.ResponseWriter, r *http.Request) {
+	claims, err := a.verify(r)
+	if err != nil {
+		httpapi.WriteError(w, r, apperr.ErrUnauthenticated.Wrap(err))
+		return
+	}
+	var in RefreshInput
+	if r.ContentLength != 0 {
+		if err := httpapi.DecodeJSON(w, r, &in); err != nil {
+			httpapi.WriteError(w, r, err)
+			return
+		}
+	}
+	if err := a.svc.Logout(r.Context(), claims, in.RefreshToken); err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (a *API) me(w http.ResponseWriter, r *http.Request) {
+	p, err := httpapi.MustPrincipal(r.Context())
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	me, err := a.svc.Me(r.Context(), p.UserID)
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, me)
+}
+
+func (a *API) getStore(w http.ResponseWriter, r *http.Request) {
+	p, err := httpapi.MustPrincipal(r.Context())
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	st, err := a.svc.MyStore(r.Context(), p.UserID)
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, st)
+}
+
+func (a *API) putStore(w http.ResponseWriter, r *http.Request) {
+	p, err := httpapi.MustPrincipal(r.Context())
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	var in StoreInput
+	if err := httpapi.DecodeJSON(w, r, &in); err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	st, err := a.svc.UpdateStore(r.Context(), p.UserID, in)
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, st)
+}
+
+func (a *API) industries(w http.ResponseWriter, r *http.Request) {
+	httpapi.WriteJSON(w, http.StatusOK, Industries)
+}
