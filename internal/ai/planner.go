@@ -59,6 +59,7 @@ type industryAssumption struct {
 	DiscountRate        float64                  `json:"discountRate"`
 	FirstComeRate       float64                  `json:"firstComeRate"`
 	SpendFactor         float64                  `json:"spendFactor"`
+	Conversion          float64                  `json:"conversion"`
 	Audience            string                   `json:"audience"`
 	Affinity            map[MechanicType]float64 `json:"affinity"`
 }
@@ -68,6 +69,7 @@ type mechanicAssumption struct {
 	VisitRate         span     `json:"visitRate"`
 	ExtraVisits       span     `json:"extraVisits"`
 	CompletionRate    span     `json:"completionRate"`
+	Incremental       float64  `json:"incremental"`
 	Days              int      `json:"days"`
 	MinDays           int      `json:"minDays"`
 	Channels          []string `json:"channels"`
@@ -133,11 +135,17 @@ func (a *assumptions) check(kb *KB) error {
 		if ia.SpendFactor == 0 {
 			ia.SpendFactor = 1
 		}
+		if ia.Conversion == 0 {
+			ia.Conversion = 1
+		}
+		if ia.SpendFactor < 0 || ia.Conversion < 0 || ia.Conversion > 1 {
+			return fmt.Errorf("ai: planner data: industry %s: spendFactor or conversion out of range", code)
+		}
 	}
 	for _, m := range MechanicTypes {
 		ma := a.Mechanics[m]
 		if ma == nil || !okSpan(ma.ParticipationRate) || !okSpan(ma.VisitRate) || !okSpan(ma.ExtraVisits) ||
-			!okSpan(ma.CompletionRate) || ma.Days < ma.MinDays || ma.MinDays < 1 {
+			!okSpan(ma.CompletionRate) || ma.Days < ma.MinDays || ma.MinDays < 1 || ma.Incremental <= 0 || ma.Incremental > 1 {
 			return fmt.Errorf("ai: planner data: mechanic %s missing or out of range", m)
 		}
 		for _, ch := range ma.Channels {
@@ -359,7 +367,10 @@ func (p *Planner) estimate(s slot, req Request, c *planContext, ia *industryAssu
 		e.participants = span{math.Min(entrants.lo(), n), math.Min(entrants.hi(), n)}
 	}
 	e.visitors = span{math.Round(e.participants.lo() * ma.VisitRate.lo()), math.Round(e.participants.hi() * ma.VisitRate.hi())}
-	e.newCustomers = span{math.Round(e.visitors.lo() * pa.NewShare.lo()), math.Round(e.visitors.hi() * pa.NewShare.hi())}
+	e.newCustomers = span{
+		math.Round(e.visitors.lo() * pa.NewShare.lo() * ia.Conversion),
+		math.Round(e.visitors.hi() * pa.NewShare.hi() * ia.Conversion),
+	}
 
 	unit := float64(e.unitBenefit)
 	switch s.mech {
@@ -383,8 +394,8 @@ func (p *Planner) estimate(s slot, req Request, c *planContext, ia *industryAssu
 
 	spend := ticket * ia.SpendFactor
 	e.revenue = span{
-		e.visitors.lo()*spend*(1+ma.ExtraVisits.lo()) + e.newCustomers.lo()*ticket*ia.RepeatVisits.lo(),
-		e.visitors.hi()*spend*(1+ma.ExtraVisits.hi()) + e.newCustomers.hi()*ticket*ia.RepeatVisits.hi(),
+		e.visitors.lo()*spend*(1+ma.ExtraVisits.lo())*ma.Incremental + e.newCustomers.lo()*ticket*ia.RepeatVisits.lo(),
+		e.visitors.hi()*spend*(1+ma.ExtraVisits.hi())*ma.Incremental + e.newCustomers.hi()*ticket*ia.RepeatVisits.hi(),
 	}
 
 	// Breakdown itemises the high scenario, each item rounded up to 1,000 won.
@@ -450,7 +461,7 @@ func (p *Planner) fit(s slot, req Request, c *planContext, ia *industryAssumptio
 	}
 	for i := 0; i < 8 && e.costMax > req.BudgetHint && e.count > 1; i++ {
 		ratio := float64(req.BudgetHint) / float64(e.costMax)
-		next := int(math.Floor(float64(e.count) * ratio * 0.95))
+		next := niceFloor(float64(e.count) * ratio * 0.95)
 		if next >= e.count {
 			next = e.count - 1
 		}
@@ -526,6 +537,17 @@ func niceCount(v float64, lo, hi int) int {
 	}
 	n := int(math.Round(v/step) * step)
 	return max(lo, min(hi, n))
+}
+
+// niceFloor rounds a count down to 10s from 50 and 5s from 10.
+func niceFloor(v float64) int {
+	switch {
+	case v >= 50:
+		return int(v/10) * 10
+	case v >= 10:
+		return int(v/5) * 5
+	}
+	return int(v)
 }
 
 func roundTo(v float64, unit float64) int64 { return int64(math.Round(v/unit) * unit) }

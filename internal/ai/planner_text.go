@@ -135,17 +135,17 @@ func (p *Planner) texts(s slot, req Request, c *planContext, ia *industryAssumpt
 		t.tags = []string{"추첨이벤트", "경품이벤트"}
 	case MechanicGift:
 		if s.part == ParticipationLottery {
-			t.title = fmt.Sprintf("%s 구매 고객 추첨 %s 증정", w.theme, ia.Gift)
-			t.details = fmt.Sprintf("기간 중 구매 후 매장 QR로 응모하면 추첨으로 %d명에게 %s%s 드립니다.", n, ia.Gift, josa(ia.Gift, "을", "를"))
-			t.body = fmt.Sprintf("%s에서 %s 구매 후 QR로 응모하면 추첨으로 %d명에게 %s%s 드려요!", w.store, w.dates, n, ia.Gift, josa(ia.Gift, "을", "를"))
+			t.title = fmt.Sprintf("%s 방문 고객 추첨 %s 증정", w.theme, ia.Gift)
+			t.details = fmt.Sprintf("기간 중 결제 후 매장 QR로 응모하면 추첨으로 %d명에게 %s%s 드립니다.", n, ia.Gift, josa(ia.Gift, "을", "를"))
+			t.body = fmt.Sprintf("%s에서 %s 결제 후 매장 QR로 응모하면 추첨으로 %d명에게 %s%s 드려요!", w.store, w.dates, n, ia.Gift, josa(ia.Gift, "을", "를"))
 		} else {
-			t.title = pick(w.alt, fmt.Sprintf("%s 선착순 %d명 %s 증정", w.theme, n, ia.Gift), fmt.Sprintf("%s 구매 고객 %s 증정", w.theme, ia.Gift))
-			t.details = fmt.Sprintf("기간 중 구매 고객 선착순 %d명에게 %s%s 드립니다. 1인 1개, 소진 시 마감.", n, ia.Gift, josa(ia.Gift, "을", "를"))
-			t.body = fmt.Sprintf("%s에서 %s 구매하시는 선착순 %d분께 %s%s 드려요. 소진 시 마감되니 서둘러 주세요!", w.store, w.dates, n, ia.Gift, josa(ia.Gift, "을", "를"))
+			t.title = pick(w.alt, fmt.Sprintf("%s 선착순 %d명 %s 증정", w.theme, n, ia.Gift), fmt.Sprintf("%s 방문 고객 %s 증정", w.theme, ia.Gift))
+			t.details = fmt.Sprintf("기간 중 결제한 고객 선착순 %d명에게 %s%s 드립니다. 1인 1개, 소진 시 마감.", n, ia.Gift, josa(ia.Gift, "을", "를"))
+			t.body = fmt.Sprintf("%s에서 %s 방문하시는 선착순 %d분께 %s%s 드려요. 소진 시 마감되니 서둘러 주세요!", w.store, w.dates, n, ia.Gift, josa(ia.Gift, "을", "를"))
 		}
-		t.concept = "구매 고객 사은품으로 만족도와 객단가 높이기"
+		t.concept = "방문 고객 사은품으로 만족도와 재방문 의향 높이기"
 		t.differentiator = fmt.Sprintf("%s 같은 실물 사은품은 할인보다 오래 기억되고 SNS 인증으로 이어집니다.", ia.Gift)
-		t.headline = fmt.Sprintf("%s 구매 고객께 %s 증정", w.theme, ia.Gift)
+		t.headline = fmt.Sprintf("%s 방문 고객께 %s 증정", w.theme, ia.Gift)
 		t.tags = []string{"사은품증정", "구매이벤트"}
 	case MechanicStamp:
 		t.title = pick(w.alt, fmt.Sprintf("%s 스탬프 %d개 모으면 %s", w.theme, ia.StampGoal, ia.StampReward), fmt.Sprintf("%s 스탬프 투어: %s", w.theme, ia.StampReward))
@@ -209,8 +209,12 @@ func (p *Planner) description(s slot, req Request, c *planContext, ia *industryA
 	if ia.SpendFactor != 1 {
 		fmt.Fprintf(&b, "(이벤트 방문 시 객단가의 %s%% 지출)", pctText(ia.SpendFactor))
 	}
-	fmt.Fprintf(&b, ", 방문 고객당 추가 방문 %s회, 신규 고객 비율 %s%%, 신규 고객의 이후 한 달 재방문 %s회를 가정했습니다.",
-		rangeText(ma.ExtraVisits, num), rangeText(pa.NewShare, pctText), rangeText(ia.RepeatVisits, num))
+	fmt.Fprintf(&b, ", 방문 고객당 추가 방문 %s회, 이벤트가 없어도 있었을 방문을 뺀 순증 비율 %s%%, 신규 고객 비율 %s%%",
+		rangeText(ma.ExtraVisits, num), pctText(ma.Incremental), rangeText(pa.NewShare, pctText))
+	if ia.Conversion != 1 {
+		fmt.Fprintf(&b, "(그중 실제 등록 %s%%)", pctText(ia.Conversion))
+	}
+	fmt.Fprintf(&b, ", 신규 고객의 이후 한 달 재방문 %s회를 가정했습니다.", rangeText(ia.RepeatVisits, num))
 	return b.String()
 }
 
@@ -224,7 +228,7 @@ func mechanicLabel(s slot) string {
 		return "경품 추첨"
 	case MechanicGift:
 		if s.part == ParticipationLottery {
-			return "구매 고객 추첨 사은품"
+			return "방문 고객 추첨 사은품"
 		}
 		return "사은품 증정"
 	case MechanicStamp:

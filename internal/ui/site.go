@@ -60,6 +60,7 @@ func New(cfg Config) *Site {
 func (s *Site) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /static/{hash}/{name}", s.handleStatic)
 	mux.HandleFunc("GET /{$}", s.handleLanding)
+	mux.HandleFunc("GET /app", s.handleHome)
 	s.userRoutes(mux)
 	s.eventRoutes(mux)
 	s.participationRoutes(mux)

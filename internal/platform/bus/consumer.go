@@ -52,6 +52,7 @@ type Option func(*consumerOpts)
 type consumerOpts struct {
 	workers int
 	ackWait time.Duration
+	dropAck func(Message) bool // tests only
 }
 
 // WithWorkers sets how many messages a consumer handles at once (default 1
@@ -72,20 +73,23 @@ type ConsumerStats struct {
 
 // Consumer is a running durable consumer.
 type Consumer struct {
-	b          *Bus
-	log        *slog.Logger
-	name       string
-	cons       jetstream.Consumer
-	workers    int
-	prefetch   int // 0: fetch only for free workers (work queues)
-	ackWait    time.Duration
-	doubleAck  bool
-	process    func(ctx context.Context, m Message) error
-	runCtx     context.Context
-	cancel     context.CancelFunc
-	stopping   chan struct{}
-	stopOnce   sync.Once
-	done       chan struct{}
+	b         *Bus
+	log       *slog.Logger
+	name      string
+	cons      jetstream.Consumer
+	workers   int
+	prefetch  int // 0: fetch only for free workers (work queues)
+	ackWait   time.Duration
+	doubleAck bool
+	process   func(ctx context.Context, m Message) error
+	runCtx    context.Context
+	cancel    context.CancelFunc
+	stopping  chan struct{}
+	stopOnce  sync.Once
+	done      chan struct{}
+	// dropAck, set only by tests, simulates a crash between the commit and
+	// the ack: when it returns true the message is left unacknowledged.
+	dropAck    func(Message) bool
 	handled    atomic.Uint64
 	duplicates atomic.Uint64
 	failed     atomic.Uint64
@@ -138,7 +142,7 @@ func (b *Bus) Consume(ctx context.Context, d *db.DB, name string, subjects []str
 			return handler(ctx, tx, m)
 		})
 	}
-	c := &Consumer{name: name, workers: max(o.workers, 1), ackWait: o.ackWait, process: process}
+	c := &Consumer{name: name, workers: max(o.workers, 1), ackWait: o.ackWait, process: process, dropAck: o.dropAck}
 	c.prefetch = min(max(16*c.workers, 16), 256)
 	return b.start(ctx, c, b.streamName(StreamEvents), filters)
 }
@@ -158,7 +162,7 @@ func (b *Bus) Work(ctx context.Context, queue string, workers int, handler WorkH
 	for _, opt := range opts {
 		opt(&o)
 	}
-	c := &Consumer{name: "work_" + queue, workers: max(o.workers, 1), ackWait: o.ackWait, doubleAck: true,
+	c := &Consumer{name: "work_" + queue, workers: max(o.workers, 1), ackWait: o.ackWait, doubleAck: true, dropAck: o.dropAck,
 		process: func(ctx context.Context, m Message) error { return handler(ctx, m) }}
 	return b.start(ctx, c, b.streamName(StreamJobs), []string{b.wire("jobs." + queue)})
 }
@@ -335,6 +339,9 @@ func (c *Consumer) handle(jm jetstream.Msg) {
 			c.duplicates.Add(1)
 		} else {
 			c.handled.Add(1)
+		}
+		if c.dropAck != nil && c.dropAck(m) {
+			return
 		}
 		if c.doubleAck {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -45,7 +45,7 @@ func TestRedis(t *testing.T) {
 }
 
 // deletePrefix removes what a test left on the shared Redis.
-func deletePrefix(t *testing.T, c redis.UniversalClient, prefix string) {
+func deletePrefix(t testing.TB, c redis.UniversalClient, prefix string) {
 	ctx := context.Background()
 	iter := c.Scan(ctx, 0, prefix+"*", 100).Iterator()
 	for iter.Next(ctx) {

@@ -215,9 +215,10 @@ func isFailure(err error) bool {
 // through failsafe-go's retry policy (AbortIf and the delay function read it).
 // Do unwraps it before returning.
 type attemptError struct {
-	err   error
-	retry bool
-	delay time.Duration
+	err      error
+	retry    bool
+	delay    time.Duration
+	panicked any // fn's panic value, re-raised by Do
 }
 
 func (e *attemptError) Error() string { return e.err.Error() }

@@ -149,6 +149,9 @@ func Do[T any](ctx context.Context, p *Policy, fn func(context.Context) (T, erro
 		t, _ := v.(T) // v is nil when T is an interface and fn returned nil
 		return t, nil
 	}
+	if ae, ok := err.(*attemptError); ok && ae.panicked != nil {
+		panic(ae.panicked)
+	}
 	err = p.finish(ctx, callCtx, err)
 	return zero, err
 }
@@ -161,9 +164,24 @@ func (p *Policy) attempt(exec failsafe.Execution[any], fn func(context.Context) 
 	if p.cfg.Timeout > 0 {
 		attemptCtx, cancel = context.WithTimeout(ctx, p.cfg.Timeout)
 	}
-	v, err := fn(attemptCtx)
+	var panicked any
+	v, err := func() (v any, err error) {
+		// A panic must not skip failsafe-go's bookkeeping (a bulkhead slot
+		// or a half-open permit would never be returned): carry it out as
+		// an error and re-panic in Do.
+		defer func() {
+			if r := recover(); r != nil {
+				panicked = r
+				err = fmt.Errorf("%s: panic: %v", p.system, r)
+			}
+		}()
+		return fn(attemptCtx)
+	}()
 	timedOut := ctx.Err() == nil && errors.Is(attemptCtx.Err(), context.DeadlineExceeded)
 	cancel()
+	if panicked != nil {
+		return nil, &attemptError{err: err, panicked: panicked}
+	}
 	if err == nil {
 		return v, nil
 	}

@@ -676,3 +676,20 @@ func TestMetricsCountLogicalCalls(t *testing.T) {
 		}
 	})
 }
+
+func TestPanicReleasesBulkheadAndPropagates(t *testing.T) {
+	p, _ := newTestPolicy(t, Config{MaxConcurrent: 1})
+	for range 2 {
+		func() {
+			defer func() {
+				if r := recover(); r != "boom" {
+					t.Errorf("recovered %v, want the fn's panic value boom", r)
+				}
+			}()
+			_, _ = Do(t.Context(), p, func(context.Context) (int, error) { panic("boom") })
+		}()
+	}
+	if _, err := Do(t.Context(), p, succeed); err != nil {
+		t.Errorf("call after two panics: %v (the bulkhead slot leaked)", err)
+	}
+}

@@ -1,0 +1,333 @@
+package bus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/autoevent/autoevent/internal/platform/db"
+)
+
+func withDropAck(f func(Message) bool) Option { return func(o *consumerOpts) { o.dropAck = f } }
+
+func createApplied(t testing.TB, d *db.DB) {
+	t.Helper()
+	if _, err := d.ExecContext(context.Background(),
+		"CREATE TABLE test_applied (msg_id TEXT NOT NULL, n INTEGER NOT NULL)"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// applyHandler records each event in test_applied, in the consumer's tx.
+func applyHandler(ctx context.Context, tx *db.Tx, m Message) error {
+	ev, err := Decode[testEvent](m)
+	if err != nil {
+		return Permanent(err)
+	}
+	_, err = tx.ExecContext(ctx, "INSERT INTO test_applied (msg_id, n) VALUES (?, ?)", m.ID, ev.N)
+	return err
+}
+
+func publishRaw(t testing.TB, b *Bus, subject, id string, data []byte) {
+	t.Helper()
+	msg := &nats.Msg{Subject: b.wire(subject), Data: data}
+	if _, err := b.js.PublishMsg(context.Background(), msg, jetstream.WithMsgID(id)); err != nil {
+		t.Fatalf("publish: %v", err)
+	}
+}
+
+func consume(t testing.TB, b *Bus, d *db.DB, name string, subjects []string, h Handler, opts ...Option) *Consumer {
+	t.Helper()
+	c, err := b.Consume(context.Background(), d, name, subjects, h, opts...)
+	if err != nil {
+		t.Fatalf("Consume: %v", err)
+	}
+	t.Cleanup(c.Stop)
+	return c
+}
+
+func TestConsumerReceivesOutboxEvents(t *testing.T) {
+	matrix(t, nil, func(t *testing.T, d *db.DB, b *Bus) {
+		ctx := context.Background()
+		r := runRelay(t, d, b)
+		got := make(chan Message, 10)
+		consume(t, b, d, "reader", []string{"events.test.>"}, func(ctx context.Context, tx *db.Tx, m Message) error {
+			got <- m
+			return nil
+		})
+		var id string
+		before := time.Now()
+		if err := d.InTx(ctx, func(tx *db.Tx) (err error) {
+			id, err = r.Enqueue(ctx, tx, "events.test.hello", testEvent{N: 7})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case m := <-got:
+			if m.ID != id || m.Subject != "events.test.hello" || m.Delivery != 1 {
+				t.Errorf("message = {ID %s, Subject %s, Delivery %d}, want {%s, events.test.hello, 1}", m.ID, m.Subject, m.Delivery, id)
+			}
+			if m.PublishedAt.Before(before.Add(-time.Second)) || m.PublishedAt.After(time.Now().Add(time.Second)) {
+				t.Errorf("PublishedAt = %v, want about %v", m.PublishedAt, before)
+			}
+			if ev, err := Decode[testEvent](m); err != nil || ev.N != 7 {
+				t.Errorf("Decode = %+v, %v; want {N:7}", ev, err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("event not consumed within 5 s")
+		}
+	})
+}
+
+// The broker stores the same message id twice when the second publish comes
+// after the duplicate window; the consumer must apply it once.
+func TestConsumerAppliesRepublishedMessageOnce(t *testing.T) {
+	matrix(t, func(c *Config) { c.DuplicateWindow = 100 * time.Millisecond }, func(t *testing.T, d *db.DB, b *Bus) {
+		createApplied(t, d)
+		publishRaw(t, b, "events.test.dup", "same-id", []byte(`{"n":1}`))
+		time.Sleep(300 * time.Millisecond) // outside the window: stored again
+		publishRaw(t, b, "events.test.dup", "same-id", []byte(`{"n":1}`))
+		if msgs := streamMsgs(t, b, StreamEvents); len(msgs) != 2 {
+			t.Fatalf("stream holds %d messages, want 2 copies", len(msgs))
+		}
+		c := consume(t, b, d, "dup", []string{"events.test.dup"}, applyHandler)
+		eventually(t, 5*time.Second, "both copies handled", func() bool {
+			s := c.Stats()
+			return s.Handled+s.Duplicates == 2
+		})
+		if s := c.Stats(); s.Handled != 1 || s.Duplicates != 1 {
+			t.Errorf("stats = %+v, want 1 handled, 1 duplicate", s)
+		}
+		if got := countRows(t, d, "SELECT COUNT(*) FROM test_applied"); got != 1 {
+			t.Errorf("applied rows = %d, want 1", got)
+		}
+	})
+}
+
+// A crash after the consumer's commit but before its ack: the broker
+// redelivers after the ack wait and the message is skipped, not re-applied.
+func TestConsumerRedeliveryAfterLostAckIsSkipped(t *testing.T) {
+	matrix(t, nil, func(t *testing.T, d *db.DB, b *Bus) {
+		createApplied(t, d)
+		publishRaw(t, b, "events.test.lost", "m1", []byte(`{"n":1}`))
+		var dropped atomic.Bool
+		c := consume(t, b, d, "lost", []string{"events.test.lost"}, applyHandler,
+			WithAckWait(300*time.Millisecond),
+			withDropAck(func(Message) bool { return dropped.CompareAndSwap(false, true) }))
+		eventually(t, 5*time.Second, "redelivery skipped", func() bool { return c.Stats().Duplicates == 1 })
+		if got := countRows(t, d, "SELECT COUNT(*) FROM test_applied"); got != 1 {
+			t.Errorf("applied rows = %d, want 1", got)
+		}
+		if got := countRows(t, d, "SELECT COUNT(*) FROM bus_processed_messages WHERE consumer = 'lost' AND message_id = 'm1'"); got != 1 {
+			t.Errorf("processed records = %d, want 1", got)
+		}
+	})
+}
+
+func TestConsumerRetriesWithRollback(t *testing.T) {
+	matrix(t, nil, func(t *testing.T, d *db.DB, b *Bus) {
+		createApplied(t, d)
+		publishRaw(t, b, "events.test.flaky", "f1", []byte(`{"n":5}`))
+		var mu sync.Mutex
+		var deliveries []int
+		var at []time.Time
+		c := consume(t, b, d, "flaky", []string{"events.test.flaky"}, func(ctx context.Context, tx *db.Tx, m Message) error {
+			mu.Lock()
+			deliveries = append(deliveries, m.Delivery)
+			at = append(at, time.Now())
+			mu.Unlock()
+			if err := applyHandler(ctx, tx, m); err != nil {
+				return err
+			}
+			if m.Delivery < 3 {
+				return errors.New("downstream not ready") // the insert above is rolled back
+			}
+			return nil
+		})
+		eventually(t, 5*time.Second, "handled on the third delivery", func() bool { return c.Stats().Handled == 1 })
+		mu.Lock()
+		defer mu.Unlock()
+		if fmt.Sprint(deliveries) != "[1 2 3]" {
+			t.Errorf("deliveries = %v, want [1 2 3]", deliveries)
+		}
+		// Backoff is 20 ms then 50 ms.
+		if gap := at[1].Sub(at[0]); gap < 15*time.Millisecond {
+			t.Errorf("first retry after %v, want ≥ 20ms backoff", gap)
+		}
+		if gap := at[2].Sub(at[1]); gap < 40*time.Millisecond {
+			t.Errorf("second retry after %v, want ≥ 50ms backoff", gap)
+		}
+		if got := countRows(t, d, "SELECT COUNT(*) FROM test_applied"); got != 1 {
+			t.Errorf("applied rows = %d, want 1 (failed attempts rolled back)", got)
+		}
+		if s := c.Stats(); s.Failed != 2 || s.DeadLettered != 0 {
+			t.Errorf("stats = %+v, want 2 failed, 0 dead-lettered", s)
+		}
+	})
+}
+
+func TestConsumerDeadLetters(t *testing.T) {
+	tests := []struct {
+		name          string
+		handler       Handler
+		wantCalls     int
+		wantErrHeader string
+	}{
+		{"error every time", func(context.Context, *db.Tx, Message) error { return errors.New("boom") }, 3, "boom"},
+		{"permanent error", func(context.Context, *db.Tx, Message) error { return Permanent(errors.New("bad input")) }, 1, "bad input"},
+		{"panic", func(context.Context, *db.Tx, Message) error { panic("kaboom") }, 3, "bus: handler panic: kaboom"},
+	}
+	matrix(t, nil, func(t *testing.T, d *db.DB, b *Bus) {
+		for i, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				name := fmt.Sprint("dead", i)
+				subject := fmt.Sprintf("events.test.dead%d", i)
+				publishRaw(t, b, subject, "x"+strconv.Itoa(i), []byte(`{"n":1}`))
+				var calls atomic.Int32
+				c := consume(t, b, d, name, []string{subject}, func(ctx context.Context, tx *db.Tx, m Message) error {
+					calls.Add(1)
+					return tt.handler(ctx, tx, m)
+				})
+				eventually(t, 5*time.Second, "dead-lettered", func() bool { return c.Stats().DeadLettered == 1 })
+				if got := int(calls.Load()); got != tt.wantCalls {
+					t.Errorf("handler calls = %d, want %d", got, tt.wantCalls)
+				}
+				dl := lastDeadLetter(t, b, "dlq."+name+"."+subject)
+				if got := dl.Header.Get(HeaderError); got != tt.wantErrHeader {
+					t.Errorf("%s = %q, want %q", HeaderError, got, tt.wantErrHeader)
+				}
+				if got := dl.Header.Get(HeaderMessageID); got != "x"+strconv.Itoa(i) {
+					t.Errorf("%s = %q, want x%d", HeaderMessageID, got, i)
+				}
+				if string(dl.Data) != `{"n":1}` {
+					t.Errorf("dead letter data = %s, want the original payload", dl.Data)
+				}
+				// Terminated: nothing pending, nothing recorded as processed.
+				info, err := c.cons.Info(context.Background())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if info.NumAckPending != 0 || info.NumPending != 0 {
+					t.Errorf("consumer pending = %d, ack pending = %d; want 0, 0", info.NumPending, info.NumAckPending)
+				}
+				if got := countRows(t, d, "SELECT COUNT(*) FROM bus_processed_messages WHERE consumer = ?", name); got != 0 {
+					t.Errorf("processed records = %d, want 0", got)
+				}
+			})
+		}
+	})
+}
+
+func lastDeadLetter(t testing.TB, b *Bus, subject string) *jetstream.RawStreamMsg {
+	t.Helper()
+	ctx := context.Background()
+	s, err := b.js.Stream(ctx, b.streamName(StreamDLQ))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := s.GetLastMsgForSubject(ctx, b.wire(subject))
+	if err != nil {
+		t.Fatalf("dead letter on %s: %v", subject, err)
+	}
+	return m
+}
+
+func TestConsumerStopFinishesInFlight(t *testing.T) {
+	matrix(t, nil, func(t *testing.T, d *db.DB, b *Bus) {
+		createApplied(t, d)
+		publishRaw(t, b, "events.test.slow", "s1", []byte(`{"n":1}`))
+		started, release := make(chan struct{}), make(chan struct{})
+		c, err := b.Consume(context.Background(), d, "slow", []string{"events.test.slow"}, func(ctx context.Context, tx *db.Tx, m Message) error {
+			close(started)
+			<-release
+			return applyHandler(ctx, tx, m)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		<-started
+		stopped := make(chan struct{})
+		go func() { c.Stop(); close(stopped) }()
+		select {
+		case <-stopped:
+			t.Fatal("Stop returned while a handler was running")
+		case <-time.After(100 * time.Millisecond):
+		}
+		close(release)
+		select {
+		case <-stopped:
+		case <-time.After(5 * time.Second):
+			t.Fatal("Stop did not return after the handler finished")
+		}
+		if got := countRows(t, d, "SELECT COUNT(*) FROM test_applied"); got != 1 {
+			t.Errorf("applied rows = %d, want 1", got)
+		}
+		info, err := c.cons.Info(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.NumAckPending != 0 || info.NumPending != 0 {
+			t.Errorf("after Stop: pending %d, ack pending %d; want 0, 0 (acknowledged)", info.NumPending, info.NumAckPending)
+		}
+	})
+}
+
+func TestConsumerMultipleSubjects(t *testing.T) {
+	matrix(t, nil, func(t *testing.T, d *db.DB, b *Bus) {
+		createApplied(t, d)
+		for i, s := range []string{"events.a.one", "events.b.two", "events.c.three"} {
+			publishRaw(t, b, s, fmt.Sprint("m", i), []byte(fmt.Sprintf(`{"n":%d}`, i)))
+		}
+		c, err := b.Consume(context.Background(), d, "multi", []string{"events.a.>", "events.c.three"}, applyHandler)
+		if err != nil {
+			if errors.Is(err, jetstream.ErrConsumerMultipleFilterSubjectsNotSupported) {
+				t.Skipf("server %s has no multi-filter consumers: %v", b.nc.ConnectedServerVersion(), err)
+			}
+			t.Fatal(err)
+		}
+		defer c.Stop()
+		eventually(t, 5*time.Second, "two events handled", func() bool { return c.Stats().Handled == 2 })
+		time.Sleep(100 * time.Millisecond)
+		if got := countRows(t, d, "SELECT COUNT(*) FROM test_applied WHERE n IN (0, 2)"); got != 2 || c.Stats().Handled != 2 {
+			t.Errorf("applied = %d (handled %d), want the 2 matching events only", got, c.Stats().Handled)
+		}
+	})
+}
+
+func TestConsumeRejectsBadInput(t *testing.T) {
+	b := openBus(t, "embedded", nil)
+	d := openSQLite(t)
+	nop := func(context.Context, *db.Tx, Message) error { return nil }
+	tests := []struct {
+		name     string
+		consumer string
+		subjects []string
+		want     error
+	}{
+		{"dotted name", "a.b", []string{"events.x"}, ErrName},
+		{"empty name", "", []string{"events.x"}, ErrName},
+		{"no subjects", "ok", nil, ErrSubject},
+		{"jobs subject", "ok", []string{"jobs.ai"}, ErrSubject},
+		{"bad wildcard", "ok", []string{"events.>.x"}, ErrSubject},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := b.Consume(context.Background(), d, tt.consumer, tt.subjects, nop)
+			if c != nil {
+				c.Stop()
+			}
+			if !errors.Is(err, tt.want) {
+				t.Errorf("Consume err = %v, want %v", err, tt.want)
+			}
+		})
+	}
+}
