@@ -142,7 +142,7 @@ func (a *App) openStores(ctx context.Context) (err error) {
 		return err
 	}
 	a.relay = bus.NewRelay(a.db, a.bus, a.log)
-	a.jobs = jobs.New(a.db, jobQueue{a.bus, a.relay}, a.log.With("component", "jobs"), a.reg)
+	a.jobs = jobs.New(a.db, jobs.BusQueue(a.bus, a.relay), a.log.With("component", "jobs"), a.reg)
 	if err := a.jobs.Migrate(ctx); err != nil {
 		return err
 	}

@@ -85,6 +85,8 @@ type Consumer struct {
 	runCtx    context.Context
 	cancel    context.CancelFunc
 	stopping  chan struct{}
+	stopCtx   context.Context // cancelled with stopping: interrupts a pull
+	stopStop  context.CancelFunc
 	stopOnce  sync.Once
 	done      chan struct{}
 	// dropAck, set only by tests, simulates a crash between the commit and
@@ -99,7 +101,7 @@ type Consumer struct {
 // errAlreadyProcessed rolls back the consumer transaction of a duplicate.
 var errAlreadyProcessed = errors.New("bus: already processed")
 
-const fetchWait = time.Second // how long one pull waits; bounds Stop latency
+const fetchWait = 5 * time.Second // how long one pull request waits for messages
 
 // Consume starts a durable pull consumer name on the EVENTS stream for the
 // given subjects (wildcards allowed, e.g. "events.user.>"). Each message is
@@ -188,6 +190,7 @@ func (b *Bus) start(ctx context.Context, c *Consumer, stream string, filters []s
 	c.log = b.log.With("consumer", c.name)
 	c.runCtx, c.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	c.stopping = make(chan struct{})
+	c.stopCtx, c.stopStop = context.WithCancel(context.Background())
 	c.done = make(chan struct{})
 	if err := b.track(c); err != nil {
 		c.cancel()
@@ -232,7 +235,12 @@ func (c *Consumer) Stats() ConsumerStats {
 		Failed: c.failed.Load(), DeadLettered: c.dead.Load()}
 }
 
-func (c *Consumer) signalStop() { c.stopOnce.Do(func() { close(c.stopping) }) }
+func (c *Consumer) signalStop() {
+	c.stopOnce.Do(func() {
+		close(c.stopping)
+		c.stopStop()
+	})
+}
 
 func (c *Consumer) isStopping() bool {
 	select {
@@ -274,7 +282,11 @@ func (c *Consumer) loop() {
 			}
 			want = held
 		}
-		batch, err := c.cons.Fetch(want, jetstream.FetchMaxWait(fetchWait))
+		// The pull ends after fetchWait or at once on Stop. Messages already
+		// received are Nak'ed below; one the server sends in the instant
+		// after Stop is redelivered after the ack wait.
+		fctx, fcancel := context.WithTimeout(c.stopCtx, fetchWait)
+		batch, err := c.cons.Fetch(want, jetstream.FetchContext(fctx))
 		if err == nil {
 			for jm := range batch.Messages() {
 				if c.isStopping() {
@@ -300,8 +312,12 @@ func (c *Consumer) loop() {
 			}
 			err = batch.Error()
 		}
+		fcancel()
 		for ; held > 0; held-- {
 			<-sem
+		}
+		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+			err = nil
 		}
 		if err != nil && !c.isStopping() {
 			c.log.Warn("fetch failed", "err", err)

@@ -1,0 +1,221 @@
+package jobs_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/autoevent/autoevent/internal/platform/apperr"
+	"github.com/autoevent/autoevent/internal/platform/bus"
+	"github.com/autoevent/autoevent/internal/platform/db"
+	"github.com/autoevent/autoevent/internal/platform/db/dbtest"
+	"github.com/autoevent/autoevent/internal/platform/httpapi"
+	"github.com/autoevent/autoevent/internal/platform/jobs"
+)
+
+var quiet = slog.New(slog.NewJSONHandler(io.Discard, nil))
+
+// rig is a database, an embedded bus and its relay.
+type rig struct {
+	d     *db.DB
+	b     *bus.Bus
+	relay *bus.Relay
+	dir   string
+}
+
+func newRig(t *testing.T, d *db.DB, dir string) *rig {
+	t.Helper()
+	ctx := context.Background()
+	b, err := bus.Open(ctx, bus.Config{DataDir: dir, JobAckWait: 2 * time.Second, Backoff: []time.Duration{100 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bus.Migrate(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	r := &rig{d: d, b: b, relay: bus.NewRelay(d, b, quiet), dir: dir}
+	rctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { r.relay.Run(rctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done; b.Close() })
+	return r
+}
+
+func (r *rig) manager(t *testing.T, k jobs.Kind) *jobs.Manager {
+	t.Helper()
+	m := jobs.New(r.d, jobs.BusQueue(r.b, r.relay), quiet, nil)
+	if err := m.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	m.Register(k)
+	return m
+}
+
+func waitFor(t *testing.T, m *jobs.Manager, owner, id string, want jobs.Status) jobs.Job {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		j, err := m.Get(context.Background(), owner, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if j.Status == want {
+			return j
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("job %s is %s (%s), want %s", id, j.Status, j.Message, want)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestJobLifecycle(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		r := newRig(t, d, t.TempDir())
+		release := make(chan struct{})
+		m := r.manager(t, jobs.Kind{Name: "echo", Queue: "echo", Workers: 2, Timeout: 5 * time.Second,
+			Handler: func(ctx context.Context, j jobs.Job, p jobs.Progress) (string, error) {
+				p(ctx, 50, "절반")
+				<-release
+				return "/api/v1/results/" + j.SubjectID, nil
+			}})
+		if err := m.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer m.Stop()
+
+		job, err := m.Submit(ctx, "owner-a", "echo", "s1", map[string]string{"x": "y"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if job.Status != jobs.Pending {
+			t.Errorf("new job status = %s, want PENDING", job.Status)
+		}
+		got := waitFor(t, m, "owner-a", job.ID, jobs.Processing)
+		for got.Progress != 50 {
+			time.Sleep(10 * time.Millisecond)
+			got, _ = m.Get(ctx, "owner-a", job.ID)
+		}
+		if _, err := m.Get(ctx, "owner-b", job.ID); !errors.Is(err, jobs.ErrNotFound) {
+			t.Errorf("another owner reads the job: err = %v, want not found", err)
+		}
+		close(release)
+		done := waitFor(t, m, "owner-a", job.ID, jobs.Completed)
+		if done.Progress != 100 || done.ResultURL != "/api/v1/results/s1" {
+			t.Errorf("completed job = %+v", done)
+		}
+
+		// HTTP: status, 303 with the result media type, 404 for others.
+		router := httpapi.NewRouter(httpapi.RouterConfig{Authenticate: func(r *http.Request) (httpapi.Principal, error) {
+			if u := r.Header.Get("X-Test-User"); u != "" {
+				return httpapi.Principal{UserID: u}, nil
+			}
+			return httpapi.Principal{}, apperr.ErrUnauthenticated
+		}})
+		m.Routes(router, "test")
+		get := func(user, accept string) *httptest.ResponseRecorder {
+			req := httptest.NewRequest("GET", "/api/v1/jobs/"+job.ID, nil)
+			req.Header.Set("X-Test-User", user)
+			if accept != "" {
+				req.Header.Set("Accept", accept)
+			}
+			rec := httptest.NewRecorder()
+			router.ServeHTTP(rec, req)
+			return rec
+		}
+		if rec := get("owner-a", ""); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"status":"COMPLETED"`) {
+			t.Errorf("GET job = %d %s", rec.Code, rec.Body)
+		}
+		if rec := get("owner-a", jobs.ResultMediaType); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/api/v1/results/s1" {
+			t.Errorf("GET job asking for the result = %d %q", rec.Code, rec.Header().Get("Location"))
+		}
+		if rec := get("owner-b", ""); rec.Code != http.StatusNotFound {
+			t.Errorf("GET by another owner = %d, want 404", rec.Code)
+		}
+	})
+}
+
+func TestJobTimeoutFails(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		r := newRig(t, d, t.TempDir())
+		m := r.manager(t, jobs.Kind{Name: "slow", Queue: "slow", Timeout: 100 * time.Millisecond, MaxAttempts: 1,
+			Handler: func(ctx context.Context, j jobs.Job, p jobs.Progress) (string, error) {
+				<-ctx.Done()
+				return "", ctx.Err()
+			}})
+		if err := m.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer m.Stop()
+		job, err := m.Submit(ctx, "o", "slow", "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := waitFor(t, m, "o", job.ID, jobs.Failed)
+		if got.ErrorCode != "job_timeout" {
+			t.Errorf("error code = %q, want job_timeout", got.ErrorCode)
+		}
+	})
+}
+
+// TestJobSurvivesRestart stops the workers in the middle of a job (as a
+// shutdown or crash would) and shows a new manager on the same stores
+// finishes it.
+func TestJobSurvivesRestart(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		dir := t.TempDir()
+		r := newRig(t, d, dir)
+		var runs atomic.Int32
+		started := make(chan struct{}, 4)
+		kind := func(block bool) jobs.Kind {
+			return jobs.Kind{Name: "work", Queue: "work", Timeout: 10 * time.Second,
+				Handler: func(ctx context.Context, j jobs.Job, p jobs.Progress) (string, error) {
+					runs.Add(1)
+					started <- struct{}{}
+					if block {
+						<-ctx.Done() // the process is going away
+						return "", ctx.Err()
+					}
+					var in map[string]int
+					_ = json.Unmarshal(j.Input, &in)
+					return "/done", nil
+				}}
+		}
+		ctx1, stop1 := context.WithCancel(context.Background())
+		m1 := r.manager(t, kind(true))
+		if err := m1.Start(ctx1); err != nil {
+			t.Fatal(err)
+		}
+		job, err := m1.Submit(ctx1, "o", "work", "", map[string]int{"n": 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		<-started
+		stop1()
+		m1.Stop()
+
+		ctx2, stop2 := context.WithCancel(context.Background())
+		defer stop2()
+		m2 := r.manager(t, kind(false))
+		if err := m2.Start(ctx2); err != nil {
+			t.Fatal(err)
+		}
+		defer m2.Stop()
+		waitFor(t, m2, "o", job.ID, jobs.Completed)
+		if n := runs.Load(); n != 2 {
+			t.Errorf("handler ran %d times, want 2 (interrupted, then redelivered)", n)
+		}
+	})
+}
