@@ -212,12 +212,10 @@ func (a *App) authenticate(r *http.Request) (httpapi.Principal, error) {
 // the routes of services that run elsewhere.
 func (a *App) wire(ctx context.Context) error {
 	for _, name := range config.AllServices {
-		build, ok := modules[name]
-		if !ok {
-			continue
-		}
-		if err := build(ctx, a, a.cfg.Runs(name)); err != nil {
-			return fmt.Errorf("app: %s: %w", name, err)
+		for _, build := range modules[name] {
+			if err := build(ctx, a, a.cfg.Runs(name)); err != nil {
+				return fmt.Errorf("app: %s: %w", name, err)
+			}
 		}
 	}
 	if a.cfg.Runs("gateway") || len(a.cfg.ServiceList()) > 0 {
@@ -226,9 +224,16 @@ func (a *App) wire(ctx context.Context) error {
 	return nil
 }
 
-// modules maps a service name to its wiring; local says whether it runs in
-// this process (otherwise only its routes are declared, for the proxy).
-var modules = map[string]func(ctx context.Context, a *App, local bool) error{}
+// modules maps a service name to its wiring steps; local says whether it
+// runs in this process (otherwise only its routes are declared, for the
+// proxy). Each service's file registers itself in an init function.
+var modules = map[string][]func(ctx context.Context, a *App, local bool) error{}
+
+// Publish writes an event to the outbox in its own transaction (for events
+// that are not the result of a state change here, and for tests).
+func (a *App) Publish(ctx context.Context, subject string, payload any) error {
+	return a.db.InTx(ctx, func(tx *db.Tx) error { return a.publish(ctx, tx, subject, payload) })
+}
 
 func (a *App) onStart(f func(ctx context.Context) error) { a.starters = append(a.starters, f) }
 func (a *App) onStop(f func())                          { a.stoppers = append(a.stoppers, f) }

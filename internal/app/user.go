@@ -12,7 +12,7 @@ import (
 	"github.com/autoevent/autoevent/internal/user/sqlstore"
 )
 
-func init() { modules["user"] = wireUser }
+func init() { modules["user"] = append(modules["user"], wireUser) }
 
 // sandboxKey is the service key the built-in simulators expect; it is not a
 // secret of any real system.

@@ -64,6 +64,7 @@ func (s *Site) Routes(mux *http.ServeMux) {
 	s.userRoutes(mux)
 	s.eventRoutes(mux)
 	s.participationRoutes(mux)
+	s.winnersRoutes(mux)
 	if s.cfg.Extra != nil {
 		s.cfg.Extra(mux, s)
 	}
