@@ -133,7 +133,7 @@ func (a *App) openStores(ctx context.Context) (err error) {
 	}
 	a.closers = append(a.closers, a.cache.Close)
 
-	a.bus, err = bus.Open(ctx, bus.Config{DataDir: a.cfg.DataDir, URL: a.cfg.NATSURL, Listen: a.cfg.NATSListen, Logger: a.log.With("component", "bus")})
+	a.bus, err = bus.Open(ctx, bus.Config{DataDir: a.cfg.DataDir, URL: a.cfg.NATSURL, Listen: a.cfg.NATSListen, Prefix: a.cfg.NATSPrefix, Logger: a.log.With("component", "bus")})
 	if err != nil {
 		return err
 	}

@@ -33,6 +33,7 @@ type Config struct {
 	RedisURL    string `flag:"redis-url" secret:"true" help:"Redis URL; empty = in-process cache"`
 	NATSURL     string `flag:"nats-url" secret:"true" help:"external NATS URL; empty = embedded JetStream"`
 	NATSListen  string `flag:"nats-listen" help:"host:port on which the embedded NATS accepts clients (default: no port)"`
+	NATSPrefix  string `flag:"nats-prefix" help:"namespace for stream names and subjects, to share one NATS cluster between deployments"`
 	ServiceURLs string `flag:"service-urls" help:"where services not run here live, e.g. user=http://10.0.0.2:8080,ai=http://10.0.0.3:8080"`
 	Synchronous string `flag:"sqlite-synchronous" help:"SQLite synchronous pragma: FULL (survives power loss) or NORMAL"`
 

@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -68,6 +69,8 @@ func Start(t testing.TB, opts ...Option) *Env {
 		a.Close()
 	})
 	e := &Env{T: t, App: a, URL: a.URL(), Config: cfg, client: &http.Client{Timeout: 30 * time.Second,
+		// Tests trust the self-signed certificate of the TLS test.
+		Transport:     &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, MaxIdleConnsPerHost: 64},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 	e.waitReady()
 	return e
@@ -115,7 +118,7 @@ func (e *Env) waitReady() {
 	e.T.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
-		res, err := http.Get(e.URL + "/readyz")
+		res, err := e.client.Get(e.URL + "/readyz")
 		if err == nil {
 			res.Body.Close()
 			if res.StatusCode == http.StatusOK {

@@ -39,6 +39,96 @@ func (a *API) Routes(r *httpapi.Router) {
 		Summary: "Update the store profile", Request: StoreInput{}, Response: Store{}}, a.putStore)
 	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/stores/industries", Service: svc,
 		Summary: "The fixed list of industries (업종)", Response: []Industry{}}, a.industries)
+	r.Handle(httpapi.Route{Method: "POST", Pattern: "/api/v1/auth/business-check", Service: svc,
+		Summary: "Verify a business number before sign-up (check digit, NTS status)", Request: BusinessCheckInput{}, Response: BusinessCheck{}}, a.businessCheck)
+
+	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/auth/oidc", Service: svc,
+		Summary: "Whether OpenID Connect log-in is offered", Response: FederationInfo{}}, a.federation)
+	r.Handle(httpapi.Route{Method: "POST", Pattern: "/api/v1/auth/oidc/login", Service: svc,
+		Summary: "Start an OpenID Connect log-in (PKCE, state, nonce)", Response: FederationStart{}}, a.federationStartLogin)
+	r.Handle(httpapi.Route{Method: "POST", Pattern: "/api/v1/auth/oidc/login/finish", Service: svc,
+		Summary: "Finish an OpenID Connect log-in with the callback's state and code", Request: FederationFinishInput{}, Response: Tokens{}}, a.federationFinishLogin)
+	r.Handle(httpapi.Route{Method: "POST", Pattern: "/api/v1/auth/oidc/link", Service: svc, Access: httpapi.Owner,
+		Summary: "Start linking an OpenID Connect identity to the signed-in owner", Response: FederationStart{}}, a.federationStartLink)
+	r.Handle(httpapi.Route{Method: "POST", Pattern: "/api/v1/auth/oidc/link/finish", Service: svc, Access: httpapi.Owner,
+		Summary: "Finish linking with the callback's state and code", Request: FederationFinishInput{}, Response: FederationLinked{}}, a.federationFinishLink)
+}
+
+func (a *API) businessCheck(w http.ResponseWriter, r *http.Request) {
+	var in BusinessCheckInput
+	if err := httpapi.DecodeJSON(w, r, &in); err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	res, err := a.svc.CheckBusiness(r.Context(), in)
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, res)
+}
+
+func (a *API) federation(w http.ResponseWriter, r *http.Request) {
+	httpapi.WriteJSON(w, http.StatusOK, a.svc.Federation())
+}
+
+func (a *API) federationStartLogin(w http.ResponseWriter, r *http.Request) {
+	res, err := a.svc.StartFederated(r.Context(), IntentLogin, "")
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	httpapi.WriteJSON(w, http.StatusOK, res)
+}
+
+func (a *API) federationFinishLogin(w http.ResponseWriter, r *http.Request) {
+	var in FederationFinishInput
+	if err := httpapi.DecodeJSON(w, r, &in); err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	t, err := a.svc.FinishFederatedLogin(r.Context(), in)
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	httpapi.WriteJSON(w, http.StatusOK, t)
+}
+
+func (a *API) federationStartLink(w http.ResponseWriter, r *http.Request) {
+	p, err := httpapi.MustPrincipal(r.Context())
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	res, err := a.svc.StartFederated(r.Context(), IntentLink, p.UserID)
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	httpapi.WriteJSON(w, http.StatusOK, res)
+}
+
+func (a *API) federationFinishLink(w http.ResponseWriter, r *http.Request) {
+	p, err := httpapi.MustPrincipal(r.Context())
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	var in FederationFinishInput
+	if err := httpapi.DecodeJSON(w, r, &in); err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	res, err := a.svc.FinishFederatedLink(r.Context(), p.UserID, in)
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, res)
 }
 
 func (a *API) signup(w http.ResponseWriter, r *http.Request) {

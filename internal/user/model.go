@@ -147,4 +147,19 @@ type RefreshInput struct {
 type Me struct {
 	User  UserView `json:"user"`
 	Store *Store   `json:"store,omitempty"`
+	// FederationLinked: the account can sign in with the configured OIDC
+	// provider.
+	FederationLinked bool `json:"federationLinked"`
+}
+
+// BusinessCheckInput is the body of the business number check.
+type BusinessCheckInput struct {
+	BusinessNumber string `json:"businessNumber"`
+}
+
+// BusinessCheck is its answer; the number comes back masked.
+type BusinessCheck struct {
+	BusinessNumber string `json:"businessNumber"` // 124-81-*****
+	Verification   string `json:"verification"`   // VERIFIED or PENDING_MANUAL
+	Message        string `json:"message"`
 }

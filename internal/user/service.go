@@ -24,8 +24,12 @@ import (
 
 // Parameters of the seed and the issue.
 const (
-	RefreshTTL     = 7 * 24 * time.Hour
-	NTSCacheTTL    = 7 * 24 * time.Hour
+	RefreshTTL  = 7 * 24 * time.Hour
+	NTSCacheTTL = 7 * 24 * time.Hour // an active (계속사업자) answer
+	// NTSRefusalCacheTTL keeps a refusal (closed, suspended, unregistered)
+	// briefly: it spares the API repeated attempts, but a business that has
+	// just registered or resumed must not wait a week to sign up.
+	NTSRefusalCacheTTL = time.Hour
 	LockAfter      = 5                // failed log-ins before a lock
 	LockFor        = 15 * time.Minute // lock duration
 	maxNameRunes   = 40
@@ -55,6 +59,8 @@ type Deps struct {
 	NTSPolicy *resilience.Policy
 	Log       *slog.Logger
 	Now       func() time.Time
+	// Federation is the optional OpenID Connect log-in (nil = off).
+	Federation Federation
 }
 
 // Service implements the user use cases.
@@ -115,7 +121,7 @@ func (s *Service) Signup(ctx context.Context, in SignupInput) (SignupResult, err
 	}
 	msg := "가입이 완료되었습니다."
 	if verification == PendingManual {
-		msg = "가입이 완료되었습니다. 국세청 조회가 일시적으로 되지 않아 사업자 확인은 담당자가 곧 진행합니다."
+		msg = "가입이 완료되었습니다. " + pendingNotice
 	}
 	return SignupResult{User: s.view(u), Store: store, Message: msg}, nil
 }
@@ -138,7 +144,18 @@ func (s *Service) validateSignup(in SignupInput) (User, Store, error) {
 	v.Check(name != "" && utf8.RuneCountInString(name) <= maxNameRunes, "ownerName", "invalid_owner_name", "대표자 이름을 입력해 주세요.")
 	mobile, err := phone.Normalize(in.Phone)
 	v.Check(err == nil, "phone", "invalid_phone", "휴대폰 번호를 확인해 주세요. 예: 010-1234-5678")
-	number, err := bizno.Normalize(in.BusinessNumber)
+	number := validateBusinessNumber(&v, in.BusinessNumber)
+	store := validateStore(&v, in.Store, "store.")
+	if err := v.Err(); err != nil {
+		return User{}, Store{}, err
+	}
+	return User{Email: email, OwnerName: name, Phone: mobile, BusinessNumber: number}, store, nil
+}
+
+// validateBusinessNumber checks the format and the check digit, with no
+// network call.
+func validateBusinessNumber(v *apperr.Validation, in string) string {
+	number, err := bizno.Normalize(in)
 	switch {
 	case errors.Is(err, bizno.ErrCheckDigit):
 		v.Add("businessNumber", "business_number_check_digit", "사업자등록번호가 올바르지 않습니다. 번호를 다시 확인해 주세요.")
@@ -147,12 +164,36 @@ func (s *Service) validateSignup(in SignupInput) (User, Store, error) {
 	case err != nil:
 		v.Add("businessNumber", "business_number_format", "사업자등록번호 10자리를 입력해 주세요.")
 	}
-	store := validateStore(&v, in.Store, "store.")
-	if err := v.Err(); err != nil {
-		return User{}, Store{}, err
-	}
-	return User{Email: email, OwnerName: name, Phone: mobile, BusinessNumber: number}, store, nil
+	return number
 }
+
+// CheckBusiness verifies a business number before sign-up (the form's
+// "사업자 확인" step): check digit, not yet registered here, then the NTS.
+// The NTS answer is cached, so the sign-up that follows does not ask again.
+func (s *Service) CheckBusiness(ctx context.Context, in BusinessCheckInput) (BusinessCheck, error) {
+	var v apperr.Validation
+	number := validateBusinessNumber(&v, in.BusinessNumber)
+	if err := v.Err(); err != nil {
+		return BusinessCheck{}, err
+	}
+	if taken, err := s.d.Repo.BusinessExists(ctx, number); err != nil {
+		return BusinessCheck{}, err
+	} else if taken {
+		return BusinessCheck{}, ErrBusinessTaken.WithField("businessNumber", ErrBusinessTaken.Code, ErrBusinessTaken.Message)
+	}
+	verification, err := s.verifyBusiness(ctx, number)
+	if err != nil {
+		return BusinessCheck{}, err
+	}
+	msg := "국세청에서 계속사업자로 확인되었습니다."
+	if verification == PendingManual {
+		msg = pendingNotice
+	}
+	return BusinessCheck{BusinessNumber: bizno.Mask(number), Verification: verification, Message: msg}, nil
+}
+
+// pendingNotice tells the owner about the manual-verification fallback.
+const pendingNotice = "국세청 조회가 일시적으로 되지 않아 사업자 확인은 담당자가 곧 진행합니다. 가입과 이용은 바로 하실 수 있어요."
 
 func validateStore(v *apperr.Validation, in StoreInput, prefix string) Store {
 	st := Store{Name: strings.TrimSpace(in.Name), Industry: strings.TrimSpace(in.Industry), Address: strings.TrimSpace(in.Address)}
@@ -207,8 +248,12 @@ func (s *Service) verifyBusiness(ctx context.Context, number string) (string, er
 		s.d.Log.Warn("user: NTS unavailable, account pending manual verification", "err", err)
 		return PendingManual, nil
 	}
+	ttl := NTSCacheTTL
+	if st.State != nts.StateActive {
+		ttl = NTSRefusalCacheTTL
+	}
 	if b, err := json.Marshal(st); err == nil {
-		if err := s.d.Cache.Set(ctx, key, b, NTSCacheTTL); err != nil {
+		if err := s.d.Cache.Set(ctx, key, b, ttl); err != nil {
 			s.d.Log.Warn("user: cache NTS answer", "err", err)
 		}
 	}
@@ -294,11 +339,9 @@ func (s *Service) Refresh(ctx context.Context, token string) (Tokens, error) {
 	if authn.CheckRefreshTokenFormat(token) != nil {
 		return Tokens{}, ErrInvalidRefreshToken
 	}
+	// Unknown tokens come back as ErrInvalidRefreshToken.
 	rt, err := s.d.Repo.RefreshByHash(ctx, authn.HashRefreshToken(token))
 	if err != nil {
-		if apperr.KindOf(err) == apperr.NotFound {
-			return Tokens{}, ErrInvalidRefreshToken
-		}
 		return Tokens{}, err
 	}
 	now := s.d.Now().UTC()
@@ -372,6 +415,11 @@ func (s *Service) Me(ctx context.Context, userID string) (Me, error) {
 		return Me{}, err
 	}
 	me := Me{User: s.view(u)}
+	if fed := s.d.Federation; fed != nil {
+		if me.FederationLinked, err = s.d.Repo.HasIdentity(ctx, fed.ID(), userID); err != nil {
+			return Me{}, err
+		}
+	}
 	if st, err := s.d.Repo.StoreByOwner(ctx, userID); err == nil {
 		me.Store = &st
 	} else if apperr.KindOf(err) != apperr.NotFound {

@@ -22,12 +22,18 @@ type Repository interface {
 	UpdateStore(ctx context.Context, tx *db.Tx, s Store) error
 
 	SaveRefresh(ctx context.Context, q db.Querier, t RefreshToken) error
+	// RefreshByHash loads a refresh token; ErrInvalidRefreshToken if unknown.
 	RefreshByHash(ctx context.Context, hash string) (RefreshToken, error)
 	// UseRefresh marks the token used only if it was unused; false when
 	// another request used it first.
 	UseRefresh(ctx context.Context, tx *db.Tx, hash string, now time.Time) (bool, error)
 	RevokeFamily(ctx context.Context, familyID string, now time.Time) error
 
+	// LinkIdentity links a federated identity to userID, replacing the
+	// user's earlier link to the same provider; ErrFederationTaken when the
+	// identity belongs to another user.
 	LinkIdentity(ctx context.Context, provider, subject, userID string) error
 	UserByIdentity(ctx context.Context, provider, subject string) (User, error)
+	// HasIdentity reports whether userID has linked an identity of provider.
+	HasIdentity(ctx context.Context, provider, userID string) (bool, error)
 }

@@ -50,10 +50,11 @@ func (s *Store) CreateUser(ctx context.Context, tx *db.Tx, u user.User, st user.
 		u.ID, u.Email, u.PasswordHash, u.OwnerName, phoneEnc, s.phoneHash(u.Phone), bnoEnc, s.bnoHash(u.BusinessNumber),
 		u.Verification, u.CreatedAt, u.UpdatedAt)
 	if db.IsUniqueViolation(err) {
+		// Lost a race with a concurrent sign-up that passed the same checks.
 		if strings.Contains(err.Error(), "email") {
-			return user.ErrEmailTaken
+			return user.ErrEmailTaken.WithField("email", user.ErrEmailTaken.Code, user.ErrEmailTaken.Message)
 		}
-		return user.ErrBusinessTaken
+		return user.ErrBusinessTaken.WithField("businessNumber", user.ErrBusinessTaken.Code, user.ErrBusinessTaken.Message)
 	}
 	if err != nil {
 		return err
@@ -175,12 +176,12 @@ func (s *Store) RefreshByHash(ctx context.Context, hash string) (user.RefreshTok
 	err := s.db.QueryRowContext(ctx, `SELECT token_hash, user_id, family_id, expires_at, used_at, revoked_at, created_at
 		FROM refresh_tokens WHERE token_hash = ?`, hash).Scan(&t.Hash, &t.UserID, &t.FamilyID, &t.ExpiresAt, &used, &revoked, &t.CreatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
-		return user.RefreshToken{}, user.ErrInvalidRefreshToken.Wrap(user.ErrUserNotFound)
+		return user.RefreshToken{}, user.ErrInvalidRefreshToken
 	}
-	t.UsedAt, t.RevokedAt = used.Time, revoked.Time
 	if err != nil {
 		return user.RefreshToken{}, err
 	}
+	t.UsedAt, t.RevokedAt = used.Time, revoked.Time
 	return t, nil
 }
 
@@ -200,11 +201,38 @@ func (s *Store) RevokeFamily(ctx context.Context, familyID string, now time.Time
 	return err
 }
 
-// LinkIdentity links a federated identity to an owner.
+// LinkIdentity links a federated identity to an owner (one per provider
+// and owner: a new link replaces the old one).
 func (s *Store) LinkIdentity(ctx context.Context, provider, subject, userID string) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO user_identities (provider, subject, user_id, created_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (provider, subject) DO NOTHING`, provider, subject, userID, time.Now().UTC())
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		var owner string
+		err := tx.QueryRowContext(ctx, `SELECT user_id FROM user_identities WHERE provider = ? AND subject = ?`, provider, subject).Scan(&owner)
+		switch {
+		case err == nil && owner == userID:
+			return nil
+		case err == nil:
+			return user.ErrFederationTaken
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM user_identities WHERE provider = ? AND user_id = ?`, provider, userID); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO user_identities (provider, subject, user_id, created_at) VALUES (?, ?, ?, ?)`,
+			provider, subject, userID, time.Now().UTC())
+		return err
+	})
+	if db.IsUniqueViolation(err) {
+		return user.ErrFederationTaken
+	}
 	return err
+}
+
+// HasIdentity reports whether the owner linked an identity of provider.
+func (s *Store) HasIdentity(ctx context.Context, provider, userID string) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM user_identities WHERE provider = ? AND user_id = ?`, provider, userID).Scan(&n)
+	return n > 0, err
 }
 
 // UserByIdentity finds the owner linked to a federated identity.
