@@ -236,7 +236,7 @@ func (a *App) Publish(ctx context.Context, subject string, payload any) error {
 }
 
 func (a *App) onStart(f func(ctx context.Context) error) { a.starters = append(a.starters, f) }
-func (a *App) onStop(f func())                          { a.stoppers = append(a.stoppers, f) }
+func (a *App) onStop(f func())                           { a.stoppers = append(a.stoppers, f) }
 
 func (a *App) buildHandler() {
 	a.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

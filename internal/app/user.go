@@ -49,11 +49,24 @@ func wireUser(ctx context.Context, a *App, local bool) error {
 	if err != nil {
 		return err
 	}
+	fed, err := a.federation()
+	if err != nil {
+		return err
+	}
 	svc := user.NewService(user.Deps{
 		DB: a.db, Repo: repo, Cache: a.cache, Publish: a.publish, Issuer: a.issuer, Passwords: passwords,
 		Cipher: a.cipher, NTS: client, NTSPolicy: a.policies.Policy(resilience.SystemNTS), Log: a.log.With("service", "user"),
+		Federation: fed,
 	})
 	a.users = svc
 	user.NewAPI(svc, func(r *http.Request) (authn.Claims, error) { return a.verifyRequest(r) }).Routes(a.router)
 	return nil
 }
+
+// NTSSandbox is the built-in NTS simulator, for tests and drills that switch
+// its mode or fix the state of one number; nil when a real NTS URL is
+// configured or the user service runs elsewhere.
+func (a *App) NTSSandbox() *ntssandbox.Server { return a.ntsSandbox }
+
+// Users is the user service when it runs in this process (nil otherwise).
+func (a *App) Users() *user.Service { return a.users }

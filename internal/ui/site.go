@@ -107,8 +107,8 @@ func (s *Site) handleStatic(w http.ResponseWriter, r *http.Request) {
 }
 
 var funcs = template.FuncMap{
-	"won": func(n int64) string { return formatWon(n) },
-	"num": func(n int64) string { return groupDigits(n) },
+	"won":  func(n int64) string { return formatWon(n) },
+	"num":  func(n int64) string { return groupDigits(n) },
 	"join": strings.Join,
 	"date": func(t time.Time) string {
 		if t.IsZero() {

@@ -30,12 +30,12 @@ const (
 	// briefly: it spares the API repeated attempts, but a business that has
 	// just registered or resumed must not wait a week to sign up.
 	NTSRefusalCacheTTL = time.Hour
-	LockAfter      = 5                // failed log-ins before a lock
-	LockFor        = 15 * time.Minute // lock duration
-	maxNameRunes   = 40
-	maxStoreRunes  = 60
-	maxAddrRunes   = 200
-	maxEmailLength = 254
+	LockAfter          = 5                // failed log-ins before a lock
+	LockFor            = 15 * time.Minute // lock duration
+	maxNameRunes       = 40
+	maxStoreRunes      = 60
+	maxAddrRunes       = 200
+	maxEmailLength     = 254
 )
 
 // BusinessLookup is the NTS status call (the nts client).

@@ -114,7 +114,7 @@ func TestCrashChild(t *testing.T) {
 					if err != nil && !errors.Is(err, errRollback) {
 						fmt.Fprintln(os.Stderr, "child write:", err)
 					}
-					time.Sleep(time.Millisecond)
+					time.Sleep(3 * time.Millisecond) // enough load; the kills are the point
 				}
 			}()
 		}

@@ -40,7 +40,7 @@ func (m *Manager) document(j Job) Document {
 // Routes registers the job status endpoints.
 func (m *Manager) Routes(r *httpapi.Router, service string) {
 	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/jobs/{id}", Service: service, Access: httpapi.Owner,
-		Summary: "Job status (303 to the result when COMPLETED and Accept asks for " + ResultMediaType + ")",
+		Summary:  "Job status (303 to the result when COMPLETED and Accept asks for " + ResultMediaType + ")",
 		Response: Document{}}, m.handleGet)
 	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/jobs/{id}/events", Service: service, Access: httpapi.Owner,
 		Summary: "Job status as server-sent events until the job ends", NoUserLimit: true}, m.handleEvents)
