@@ -147,7 +147,11 @@ func (a *App) openStores(ctx context.Context) (err error) {
 		return err
 	}
 	a.reg.MustRegister(bus.NewCollector(a.relay, "ai-job", "image-job", "video-job", "notify-job"))
-	a.policies, err = resilience.NewRegistry(nil, a.reg)
+	overrides, err := resilience.ParseOverrides(a.cfg.Resilience)
+	if err != nil {
+		return err
+	}
+	a.policies, err = resilience.NewRegistry(overrides, a.reg)
 	return err
 }
 

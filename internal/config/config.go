@@ -43,6 +43,7 @@ type Config struct {
 	CORSOrigins   string   `flag:"cors-origins" help:"comma-separated origins allowed to call the API from browsers"`
 	TLSCert       string   `flag:"tls-cert" help:"TLS certificate file (PEM)"`
 	TLSKey        string   `flag:"tls-key" help:"TLS key file (PEM)"`
+	Resilience    string   `flag:"resilience" help:"per-system overrides of timeouts, retries, breaker and bulkhead, e.g. nts.timeout=3s;openai.max-retries=2"`
 	ShutdownWait  Duration `flag:"shutdown-timeout" help:"how long shutdown waits for in-flight requests and jobs"`
 	LogLevel      string   `flag:"log-level" help:"debug, info, warn or error"`
 	Dev           bool     `flag:"dev" help:"read web templates from disk"`

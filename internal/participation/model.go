@@ -1,0 +1,165 @@
+package participation
+
+import "time"
+
+// Participation methods and event states (copied from the event service's
+// messages; the participation service keeps its own copy of each event).
+const (
+	MethodLottery   = "LOTTERY"
+	MethodFirstCome = "FIRST_COME"
+
+	StatusActive    = "ACTIVE"
+	StatusEnded     = "ENDED"
+	StatusCancelled = "CANCELLED"
+)
+
+// Event is the participation service's copy of an approved event, with its
+// live counters.
+type Event struct {
+	ID          string    `json:"eventId"`
+	OwnerID     string    `json:"-"`
+	StoreID     string    `json:"-"`
+	Code        string    `json:"code"` // public short code: /e/{code}
+	Title       string    `json:"title"`
+	StoreName   string    `json:"storeName"`
+	Benefit     string    `json:"benefit"`
+	Description string    `json:"description"`
+	Method      string    `json:"method"`
+	CouponCount int       `json:"couponCount"`
+	WinnerCount int       `json:"winnerCount"`
+	StartsAt    time.Time `json:"startsAt"`
+	EndsAt      time.Time `json:"endsAt"`
+	Status      string    `json:"status"`
+
+	Entries         int64 `json:"entries"`
+	StoreVisits     int64 `json:"storeVisits"`
+	CouponsIssued   int   `json:"couponsIssued"`
+	CouponsRedeemed int   `json:"couponsRedeemed"`
+	SoldOut         bool  `json:"soldOut"`
+}
+
+// Phase is what a customer sees of the event right now.
+func (e Event) Phase(now time.Time) string {
+	switch {
+	case e.Status == StatusCancelled:
+		return "CANCELLED"
+	case e.SoldOut:
+		return "SOLD_OUT"
+	case e.Status != StatusActive:
+		return "ENDED"
+	case now.Before(e.StartsAt):
+		return "NOT_STARTED"
+	case !now.Before(e.EndsAt):
+		return "ENDED"
+	}
+	return "OPEN"
+}
+
+// acceptErr says why an entry cannot be taken now, or nil.
+func (e Event) acceptErr(now time.Time) error {
+	switch e.Phase(now) {
+	case "OPEN":
+		return nil
+	case "SOLD_OUT":
+		return ErrSoldOut
+	case "NOT_STARTED":
+		return ErrEventNotStarted
+	case "ENDED":
+		if e.Status == StatusActive {
+			return ErrEventEnded // the period is over
+		}
+	}
+	return ErrEventNotActive
+}
+
+// Consents are the optional, separate agreements of an entry.
+type Consents struct {
+	Marketing bool `json:"marketing"`
+}
+
+// EntryInput is the public entry body.
+type EntryInput struct {
+	Name       string   `json:"name"`
+	Phone      string   `json:"phone"`
+	Consents   Consents `json:"consents"`
+	VisitToken string   `json:"visitToken,omitempty"`
+	Channel    string   `json:"channel,omitempty"` // where the customer came from (qr, instagram, ...)
+}
+
+// Coupon is a first-come coupon as its holder sees it.
+type Coupon struct {
+	Code     string `json:"code"`
+	QRURL    string `json:"qrUrl"` // PNG of the code, to show at the counter
+	Redeemed bool   `json:"redeemed"`
+}
+
+// EntryResult answers an entry: 201 for a new entry, 200 with the original
+// for a repeat of the same phone number.
+type EntryResult struct {
+	EventID     string    `json:"eventId"`
+	EntryNumber int64     `json:"entryNumber"`
+	StoreVisit  bool      `json:"storeVisit"`
+	Coupon      *Coupon   `json:"coupon,omitempty"`
+	Repeat      bool      `json:"repeat"`
+	CreatedAt   time.Time `json:"createdAt"`
+}
+
+// PublicEvent is what the public page and API show about an event.
+type PublicEvent struct {
+	EventID     string    `json:"eventId"`
+	Code        string    `json:"code"`
+	Title       string    `json:"title"`
+	StoreName   string    `json:"storeName"`
+	Benefit     string    `json:"benefit"`
+	Description string    `json:"description"`
+	Method      string    `json:"method"`
+	CouponCount int       `json:"couponCount"`
+	CouponsLeft int       `json:"couponsLeft"`
+	WinnerCount int       `json:"winnerCount"`
+	StartsAt    time.Time `json:"startsAt"`
+	EndsAt      time.Time `json:"endsAt"`
+	Phase       string    `json:"phase"` // OPEN, NOT_STARTED, ENDED, SOLD_OUT, CANCELLED
+}
+
+// Overview is the owner's participation summary of one event.
+type Overview struct {
+	Event
+	PublicURL string `json:"publicUrl"`
+	VisitURL  string `json:"visitUrl"` // what the in-store QR encodes
+	Phase     string `json:"phase"`
+}
+
+// EntryView is one entry in the owner's list: personal data masked.
+type EntryView struct {
+	EntryNumber      int64      `json:"entryNumber"`
+	Name             string     `json:"name"`  // 김*수
+	Phone            string     `json:"phone"` // 010-****-5678
+	StoreVisit       bool       `json:"storeVisit"`
+	Marketing        bool       `json:"marketingConsent"`
+	CouponCode       string     `json:"couponCode,omitempty"`
+	CouponRedeemedAt *time.Time `json:"couponRedeemedAt,omitempty"`
+	Purged           bool       `json:"purged"`
+	CreatedAt        time.Time  `json:"createdAt"`
+}
+
+// EntryFilter selects a page of entries.
+type EntryFilter struct {
+	Last4 string // last four digits of the phone number
+	Page  int    // from 1
+	Size  int
+}
+
+// EntryPage is one page of entries.
+type EntryPage struct {
+	Items []EntryView `json:"items"`
+	Total int64       `json:"total"`
+	Page  int         `json:"page"`
+	Size  int         `json:"size"`
+}
+
+// Redemption answers a coupon redemption.
+type Redemption struct {
+	Code        string    `json:"code"`
+	EntryNumber int64     `json:"entryNumber"`
+	RedeemedAt  time.Time `json:"redeemedAt"`
+}
