@@ -45,7 +45,7 @@ func TestRecommendationValidate(t *testing.T) {
 		{"missing title", func(r *Recommendation) { r.Recommendations[0].Title = " " }, "title is required"},
 		{"cost min > max", func(r *Recommendation) {
 			c := &r.Recommendations[0].EstimatedCost
-			c.Min, c.Max = c.Max+1000, c.Max
+			c.Min = c.Max + 1000
 		}, "estimatedCost: min"},
 		{"zero cost", func(r *Recommendation) { r.Recommendations[0].EstimatedCost.Min = 0 }, "must be positive"},
 		{"roi inconsistent", func(r *Recommendation) { r.Recommendations[2].ExpectedMetrics.ROI.Max += 50 }, "expectedMetrics.roi is"},

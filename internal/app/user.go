@@ -67,6 +67,3 @@ func wireUser(ctx context.Context, a *App, local bool) error {
 // its mode or fix the state of one number; nil when a real NTS URL is
 // configured or the user service runs elsewhere.
 func (a *App) NTSSandbox() *ntssandbox.Server { return a.ntsSandbox }
-
-// Users is the user service when it runs in this process (nil otherwise).
-func (a *App) Users() *user.Service { return a.users }

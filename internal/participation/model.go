@@ -55,8 +55,8 @@ func (e Event) Phase(now time.Time) string {
 	return "OPEN"
 }
 
-// acceptErr says why an entry cannot be taken now, or nil.
-func (e Event) acceptErr(now time.Time) error {
+// AcceptErr says why an entry cannot be taken now, or nil.
+func (e Event) AcceptErr(now time.Time) error {
 	switch e.Phase(now) {
 	case "OPEN":
 		return nil

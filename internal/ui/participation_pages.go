@@ -1,6 +1,255 @@
 package ui
 
-import "net/http"
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
 
-// participationRoutes registers the participation pages.
-func (s *Site) participationRoutes(mux *http.ServeMux) {}
+// participationRoutes registers the public entry pages (/e/{code}) and the
+// owner's participants page.
+func (s *Site) participationRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /e/{code}", s.handlePublicEvent)
+	mux.HandleFunc("POST /e/{code}", s.handlePublicEnter)
+	mux.HandleFunc("GET /app/events/{id}/participants", s.handleParticipants)
+	mux.HandleFunc("GET /app/events/{id}/participants/live", s.handleParticipantsLive)
+	mux.HandleFunc("POST /app/events/{id}/participants/redeem", s.handleRedeem)
+	for _, f := range []string{"qr.png", "qr.pdf", "entries.csv"} {
+		mux.HandleFunc("GET /app/events/{id}/participants/"+f, s.handleParticipantsFile)
+	}
+}
+
+// publicEvent mirrors participation.PublicEvent.
+type publicEvent struct {
+	EventID     string    `json:"eventId"`
+	Code        string    `json:"code"`
+	Title       string    `json:"title"`
+	StoreName   string    `json:"storeName"`
+	Benefit     string    `json:"benefit"`
+	Description string    `json:"description"`
+	Method      string    `json:"method"`
+	CouponCount int       `json:"couponCount"`
+	CouponsLeft int       `json:"couponsLeft"`
+	WinnerCount int       `json:"winnerCount"`
+	StartsAt    time.Time `json:"startsAt"`
+	EndsAt      time.Time `json:"endsAt"`
+	Phase       string    `json:"phase"`
+}
+
+type publicPage struct {
+	Event      publicEvent
+	VisitToken string
+	Channel    string
+	Result     *entryResult
+}
+
+type entryResult struct {
+	EntryNumber int64 `json:"entryNumber"`
+	StoreVisit  bool  `json:"storeVisit"`
+	Repeat      bool  `json:"repeat"`
+	Coupon      *struct {
+		Code  string `json:"code"`
+		QRURL string `json:"qrUrl"`
+	} `json:"coupon"`
+}
+
+func (s *Site) loadPublicEvent(w http.ResponseWriter, r *http.Request) (publicEvent, bool) {
+	var ev publicEvent
+	if _, err := s.callPublic(r, "GET", "/api/v1/public/event-codes/"+url.PathEscape(r.PathValue("code")), nil, &ev); err != nil {
+		s.render(w, r, http.StatusNotFound, "error.html", View{Title: "이벤트를 찾을 수 없어요", Layout: "public",
+			Data: map[string]string{"Heading": "이벤트를 찾을 수 없어요", "Message": "주소를 다시 확인해 주세요."}})
+		return ev, false
+	}
+	return ev, true
+}
+
+func (s *Site) handlePublicEvent(w http.ResponseWriter, r *http.Request) {
+	ev, ok := s.loadPublicEvent(w, r)
+	if !ok {
+		return
+	}
+	q := r.URL.Query()
+	s.render(w, r, http.StatusOK, "public_event.html", View{Title: ev.Title, Layout: "public",
+		Data: publicPage{Event: ev, VisitToken: limit(q.Get("v"), 512), Channel: limit(q.Get("c"), 32)}})
+}
+
+func limit(s string, n int) string {
+	if len(s) > n {
+		return ""
+	}
+	return s
+}
+
+func (s *Site) handlePublicEnter(w http.ResponseWriter, r *http.Request) {
+	ev, ok := s.loadPublicEvent(w, r)
+	if !ok {
+		return
+	}
+	page := publicPage{Event: ev, VisitToken: limit(r.PostFormValue("v"), 512), Channel: limit(r.PostFormValue("c"), 32)}
+	form := map[string]string{"name": r.PostFormValue("name"), "phone": r.PostFormValue("phone"), "marketing": r.PostFormValue("marketing")}
+	if !s.checkCSRF(r) {
+		s.render(w, r, http.StatusForbidden, "public_event.html", View{Title: ev.Title, Layout: "public", Data: page, Form: form,
+			Error: "페이지가 만료되었어요. 다시 시도해 주세요."})
+		return
+	}
+	body := map[string]any{"name": form["name"], "phone": form["phone"],
+		"consents": map[string]bool{"marketing": form["marketing"] == "on"}}
+	if page.VisitToken != "" {
+		body["visitToken"] = page.VisitToken
+	}
+	if page.Channel != "" {
+		body["channel"] = page.Channel
+	}
+	var res entryResult
+	api, err := s.callPublic(r, "POST", "/api/v1/public/events/"+url.PathEscape(ev.EventID)+"/entries", body, &res)
+	if err != nil {
+		banner, fields := formErrors(err)
+		status := api.Status
+		if status < 400 {
+			status = http.StatusBadGateway
+		}
+		s.render(w, r, status, "public_event.html", View{Title: ev.Title, Layout: "public", Data: page, Form: form,
+			Error: banner, Fields: fields})
+		return
+	}
+	page.Result = &res
+	s.render(w, r, api.Status, "public_result.html", View{Title: ev.Title, Layout: "public", Data: page})
+}
+
+// --- owner page ---
+
+type participantsPage struct {
+	EventID string
+	View    map[string]any
+	Entries struct {
+		Items []map[string]any `json:"items"`
+		Total int64            `json:"total"`
+		Page  int              `json:"page"`
+		Size  int              `json:"size"`
+	}
+	Last4    string
+	NextPage int
+	PrevPage int
+}
+
+func (s *Site) handleParticipants(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	var p participantsPage
+	p.EventID = id
+	var ov map[string]any
+	if err := s.call(w, r, "GET", "/api/v1/events/"+url.PathEscape(id)+"/participation", nil, &ov); err != nil {
+		s.ownerError(w, r, err)
+		return
+	}
+	p.View = ov
+	q := url.Values{}
+	p.Last4 = strings.TrimSpace(r.URL.Query().Get("last4"))
+	if p.Last4 != "" {
+		q.Set("last4", p.Last4)
+	}
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	q.Set("page", strconv.Itoa(max(page, 1)))
+	q.Set("size", "50")
+	banner := ""
+	if err := s.call(w, r, "GET", "/api/v1/events/"+url.PathEscape(id)+"/entries?"+q.Encode(), nil, &p.Entries); err != nil {
+		if needLogin(err) {
+			s.ownerError(w, r, err)
+			return
+		}
+		banner, _ = formErrors(err)
+	}
+	if int64(p.Entries.Page*p.Entries.Size) < p.Entries.Total {
+		p.NextPage = p.Entries.Page + 1
+	}
+	if p.Entries.Page > 1 {
+		p.PrevPage = p.Entries.Page - 1
+	}
+	s.render(w, r, http.StatusOK, "participants.html", View{Title: "참여자", SignedIn: true, Data: p, Error: banner})
+}
+
+func (s *Site) ownerError(w http.ResponseWriter, r *http.Request, err error) {
+	if needLogin(err) {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.Path), http.StatusSeeOther)
+		return
+	}
+	banner, _ := formErrors(err)
+	s.errorPage(w, r, http.StatusNotFound, "이벤트를 찾을 수 없어요", banner)
+}
+
+// handleParticipantsLive answers the page's poll with the live counters.
+func (s *Site) handleParticipantsLive(w http.ResponseWriter, r *http.Request) {
+	var ov struct {
+		Entries         int64  `json:"entries"`
+		StoreVisits     int64  `json:"storeVisits"`
+		CouponsIssued   int    `json:"couponsIssued"`
+		CouponsRedeemed int    `json:"couponsRedeemed"`
+		Phase           string `json:"phase"`
+	}
+	if err := s.call(w, r, "GET", "/api/v1/events/"+url.PathEscape(r.PathValue("id"))+"/participation", nil, &ov); err != nil {
+		http.Error(w, "unavailable", http.StatusNotFound)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	_ = json.NewEncoder(w).Encode(ov)
+}
+
+func (s *Site) handleRedeem(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	back := "/app/events/" + url.PathEscape(id) + "/participants"
+	if !s.checkCSRF(r) {
+		s.flash(w, "페이지가 만료되었어요. 다시 시도해 주세요.")
+		http.Redirect(w, r, back, http.StatusSeeOther)
+		return
+	}
+	code := strings.ToUpper(strings.TrimSpace(r.PostFormValue("code")))
+	var red struct {
+		EntryNumber int64 `json:"entryNumber"`
+	}
+	if err := s.call(w, r, "POST", "/api/v1/events/"+url.PathEscape(id)+"/coupons/"+url.PathEscape(code)+"/redeem", nil, &red); err != nil {
+		if needLogin(err) {
+			s.ownerError(w, r, err)
+			return
+		}
+		banner, _ := formErrors(err)
+		s.flash(w, banner)
+	} else {
+		s.flash(w, "쿠폰 사용 처리했어요. (응모번호 "+strconv.FormatInt(red.EntryNumber, 10)+")")
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+// handleParticipantsFile passes the QR PNG, the poster PDF and the CSV
+// through from the API with the owner's session.
+func (s *Site) handleParticipantsFile(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	name := r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]
+	path := "/api/v1/events/" + url.PathEscape(id) + "/participation/" + name
+	if name == "entries.csv" {
+		path = "/api/v1/events/" + url.PathEscape(id) + "/entries.csv"
+	}
+	res, err := s.do(r, "GET", path, nil, bearer(r, accessCookie))
+	if err == nil && res.Status == http.StatusUnauthorized {
+		if t, ok := s.refresh(w, r); ok {
+			res, err = s.do(r, "GET", path, nil, t.AccessToken)
+		}
+	}
+	if err != nil || res.Status != http.StatusOK {
+		if res.Status == http.StatusUnauthorized {
+			http.Redirect(w, r, "/login?next="+url.QueryEscape("/app/events/"+id+"/participants"), http.StatusSeeOther)
+			return
+		}
+		s.errorPage(w, r, http.StatusNotFound, "파일을 만들 수 없어요", "잠시 후 다시 시도해 주세요.")
+		return
+	}
+	for _, h := range []string{"Content-Type", "Content-Disposition", "Content-Length"} {
+		if v := res.Header.Get(h); v != "" {
+			w.Header().Set(h, v)
+		}
+	}
+	w.Header().Set("Cache-Control", "private, no-store")
+	_, _ = w.Write(res.Body)
+}

@@ -16,12 +16,14 @@ var (
 	ErrUserNotFound        = apperr.New(apperr.NotFound, "user_not_found", "사용자를 찾을 수 없습니다.")
 )
 
-// Errors of the federated log-in.
+// Errors of the federated log-in. A failed provider answer is 403, not
+// 401: a 401 means "your token is bad" and makes clients refresh and retry,
+// which would spend the one-time state a second time.
 var (
 	ErrFederationOff         = apperr.New(apperr.NotFound, "oidc_disabled", "외부 계정 로그인이 설정되어 있지 않습니다.")
 	ErrFederationState       = apperr.New(apperr.Invalid, "oidc_state_invalid", "로그인 요청이 만료되었거나 올바르지 않습니다. 처음부터 다시 시도해 주세요.")
-	ErrFederationNonce       = apperr.New(apperr.Unauthenticated, "oidc_nonce_mismatch", "외부 계정 인증 응답이 이 요청과 맞지 않습니다. 처음부터 다시 시도해 주세요.")
-	ErrFederationFailed      = apperr.New(apperr.Unauthenticated, "oidc_failed", "외부 계정 인증에 실패했습니다. 다시 시도해 주세요.")
+	ErrFederationNonce       = apperr.New(apperr.Forbidden, "oidc_nonce_mismatch", "외부 계정 인증 응답이 이 요청과 맞지 않습니다. 처음부터 다시 시도해 주세요.")
+	ErrFederationFailed      = apperr.New(apperr.Forbidden, "oidc_failed", "외부 계정 인증에 실패했습니다. 다시 시도해 주세요.")
 	ErrFederationUnavailable = apperr.New(apperr.Unavailable, "oidc_unavailable", "외부 계정 서비스에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.")
 	ErrFederationNotLinked   = apperr.New(apperr.Forbidden, "oidc_not_linked", "이 계정과 연결된 AutoEvent 계정이 없습니다. 이메일로 로그인한 뒤 ‘매장 정보’에서 계정을 연결해 주세요.")
 	ErrFederationTaken       = apperr.New(apperr.Conflict, "oidc_already_linked", "이 외부 계정은 이미 다른 AutoEvent 계정에 연결되어 있습니다.")

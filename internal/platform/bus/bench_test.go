@@ -222,33 +222,36 @@ func BenchmarkOutboxLatency(b *testing.B) {
 }
 
 // BenchmarkConsume: b.N events already in the stream, time for one
-// consumer (one worker, one transaction per message) to apply them all.
+// consumer (one worker) to apply them all, one transaction per message
+// (batch=1) or per batch of what has arrived (batch=64, the default).
 func BenchmarkConsume(b *testing.B) {
 	for _, dialect := range []db.Dialect{db.SQLite, db.Postgres} {
-		b.Run(string(dialect), func(b *testing.B) {
-			d := benchDB(b, dialect)
-			bus := benchBus(b, syncModes[1].mod)
-			createApplied(b, d)
-			ctx := context.Background()
-			for i := 0; i < b.N; i++ {
-				if _, err := bus.js.PublishMsgAsync(&nats.Msg{Subject: "events.bench.consume", Data: []byte(`{"n":1}`)}, jetstream.WithMsgID(fmt.Sprint(i))); err != nil {
+		for _, batch := range []int{1, 64} {
+			b.Run(fmt.Sprintf("%s/batch=%d", dialect, batch), func(b *testing.B) {
+				d := benchDB(b, dialect)
+				bus := benchBus(b, syncModes[1].mod)
+				createApplied(b, d)
+				ctx := context.Background()
+				for i := 0; i < b.N; i++ {
+					if _, err := bus.js.PublishMsgAsync(&nats.Msg{Subject: "events.bench.consume", Data: []byte(`{"n":1}`)}, jetstream.WithMsgID(fmt.Sprint(i))); err != nil {
+						b.Fatal(err)
+					}
+					if i%relayBatch == relayBatch-1 || i == b.N-1 {
+						<-bus.js.PublishAsyncComplete()
+					}
+				}
+				b.ResetTimer()
+				c, err := bus.Consume(ctx, d, "bench", []string{"events.bench.>"}, applyHandler, WithBatch(batch))
+				if err != nil {
 					b.Fatal(err)
 				}
-				if i%relayBatch == relayBatch-1 || i == b.N-1 {
-					<-bus.js.PublishAsyncComplete()
+				for c.Stats().Handled < uint64(b.N) {
+					time.Sleep(time.Millisecond)
 				}
-			}
-			b.ResetTimer()
-			c, err := bus.Consume(ctx, d, "bench", []string{"events.bench.>"}, applyHandler)
-			if err != nil {
-				b.Fatal(err)
-			}
-			for c.Stats().Handled < uint64(b.N) {
-				time.Sleep(time.Millisecond)
-			}
-			b.StopTimer()
-			c.Stop()
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
-		})
+				b.StopTimer()
+				c.Stop()
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+			})
+		}
 	}
 }

@@ -51,6 +51,7 @@ type Option func(*consumerOpts)
 
 type consumerOpts struct {
 	workers int
+	batch   int
 	ackWait time.Duration
 	dropAck func(Message) bool // tests only
 }
@@ -58,6 +59,12 @@ type consumerOpts struct {
 // WithWorkers sets how many messages a consumer handles at once (default 1
 // for event consumers, which keeps them in stream order).
 func WithWorkers(n int) Option { return func(o *consumerOpts) { o.workers = n } }
+
+// WithBatch sets how many already-delivered messages an event consumer may
+// apply in one transaction (default 64; 1 disables). Batching only takes
+// what is already there, so it adds no latency; if any handler in a batch
+// fails, the batch rolls back and each message is retried on its own.
+func WithBatch(n int) Option { return func(o *consumerOpts) { o.batch = n } }
 
 // WithAckWait sets how long a delivered message may stay unacknowledged
 // before the broker redelivers it (the handler's heartbeats extend it).
@@ -82,13 +89,17 @@ type Consumer struct {
 	ackWait   time.Duration
 	doubleAck bool
 	process   func(ctx context.Context, m Message) error
-	runCtx    context.Context
-	cancel    context.CancelFunc
-	stopping  chan struct{}
-	stopCtx   context.Context // cancelled with stopping: interrupts a pull
-	stopStop  context.CancelFunc
-	stopOnce  sync.Once
-	done      chan struct{}
+	// processBatch applies several messages in one transaction and reports
+	// which were already processed; nil when the consumer cannot batch.
+	processBatch func(ctx context.Context, ms []Message) (dups []bool, err error)
+	batch        int // most messages per processBatch call
+	runCtx       context.Context
+	cancel       context.CancelFunc
+	stopping     chan struct{}
+	stopCtx      context.Context // cancelled with stopping: interrupts a pull
+	stopStop     context.CancelFunc
+	stopOnce     sync.Once
+	done         chan struct{}
 	// dropAck, set only by tests, simulates a crash between the commit and
 	// the ack: when it returns true the message is left unacknowledged.
 	dropAck    func(Message) bool
@@ -126,26 +137,45 @@ func (b *Bus) Consume(ctx context.Context, d *db.DB, name string, subjects []str
 		}
 		filters[i] = b.wire(s)
 	}
-	o := consumerOpts{workers: 1, ackWait: b.cfg.AckWait}
+	o := consumerOpts{workers: 1, batch: 64, ackWait: b.cfg.AckWait}
 	for _, opt := range opts {
 		opt(&o)
 	}
-	process := func(ctx context.Context, m Message) error {
-		return d.InTx(ctx, func(tx *db.Tx) error {
-			res, err := tx.ExecContext(ctx,
-				"INSERT INTO bus_processed_messages (consumer, message_id, processed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-				name, m.ID, time.Now().UnixMicro())
-			if err != nil {
-				return fmt.Errorf("bus: record processed message: %w", err)
-			}
-			if n, err := res.RowsAffected(); err == nil && n == 0 {
-				return errAlreadyProcessed
-			}
-			return handler(ctx, tx, m)
-		})
+	// apply records (name, message id) and runs the handler in tx.
+	apply := func(ctx context.Context, tx *db.Tx, m Message) error {
+		res, err := tx.ExecContext(ctx,
+			"INSERT INTO bus_processed_messages (consumer, message_id, processed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+			name, m.ID, time.Now().UnixMicro())
+		if err != nil {
+			return fmt.Errorf("bus: record processed message: %w", err)
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 0 {
+			return errAlreadyProcessed
+		}
+		return handler(ctx, tx, m)
 	}
-	c := &Consumer{name: name, workers: max(o.workers, 1), ackWait: o.ackWait, process: process, dropAck: o.dropAck}
-	c.prefetch = min(max(16*c.workers, 16), 256)
+	c := &Consumer{name: name, workers: max(o.workers, 1), batch: max(o.batch, 1), ackWait: o.ackWait, dropAck: o.dropAck}
+	c.process = func(ctx context.Context, m Message) error {
+		return d.InTx(ctx, func(tx *db.Tx) error { return apply(ctx, tx, m) })
+	}
+	c.processBatch = func(ctx context.Context, ms []Message) ([]bool, error) {
+		dups := make([]bool, len(ms))
+		err := d.InTx(ctx, func(tx *db.Tx) error {
+			for i, m := range ms {
+				err := apply(ctx, tx, m)
+				if errors.Is(err, errAlreadyProcessed) {
+					dups[i] = true // the insert did nothing; the transaction goes on
+					continue
+				}
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		return dups, err
+	}
+	c.prefetch = min(max(16*c.workers, c.batch, 16), 256)
 	return b.start(ctx, c, b.streamName(StreamEvents), filters)
 }
 
@@ -164,7 +194,7 @@ func (b *Bus) Work(ctx context.Context, queue string, workers int, handler WorkH
 	for _, opt := range opts {
 		opt(&o)
 	}
-	c := &Consumer{name: "work_" + queue, workers: max(o.workers, 1), ackWait: o.ackWait, doubleAck: true, dropAck: o.dropAck,
+	c := &Consumer{name: "work_" + queue, workers: max(o.workers, 1), batch: 1, ackWait: o.ackWait, doubleAck: true, dropAck: o.dropAck,
 		process: func(ctx context.Context, m Message) error { return handler(ctx, m) }}
 	return b.start(ctx, c, b.streamName(StreamJobs), []string{b.wire("jobs." + queue)})
 }
@@ -288,27 +318,48 @@ func (c *Consumer) loop() {
 		fctx, fcancel := context.WithTimeout(c.stopCtx, fetchWait)
 		batch, err := c.cons.Fetch(want, jetstream.FetchContext(fctx))
 		if err == nil {
-			for jm := range batch.Messages() {
-				if c.isStopping() {
-					_ = jm.Nak() // let another consumer take it now
-					continue
+			msgs := batch.Messages()
+			for jm := range msgs {
+				// Take what has already arrived, up to c.batch, so one
+				// transaction applies several messages under load.
+				group, closed := []jetstream.Msg{jm}, false
+			collect:
+				for len(group) < c.batch {
+					select {
+					case next, ok := <-msgs:
+						if !ok {
+							closed = true
+							break collect
+						}
+						group = append(group, next)
+					default:
+						break collect
+					}
 				}
 				if held > 0 {
 					held--
-				} else {
+				} else if !c.isStopping() {
 					select {
 					case sem <- struct{}{}:
 					case <-c.stopping:
-						_ = jm.Nak()
-						continue
 					}
+				}
+				if c.isStopping() {
+					nakAll(group) // let another consumer take them now
+					if closed {
+						break
+					}
+					continue
 				}
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
 					defer func() { <-sem }()
-					c.handle(jm)
+					c.handleGroup(group)
 				}()
+				if closed {
+					break
+				}
 			}
 			err = batch.Error()
 		}
@@ -329,7 +380,17 @@ func (c *Consumer) loop() {
 	}
 }
 
-func (c *Consumer) handle(jm jetstream.Msg) {
+func nakAll(jms []jetstream.Msg) {
+	for _, jm := range jms {
+		_ = jm.Nak()
+	}
+}
+
+// prepare turns a delivery into a Message. It dead-letters (and reports
+// false) a message delivered more than MaxDeliver times: the earlier
+// deliveries ended without an outcome (the process died mid-handler, or the
+// dead-letter publish failed).
+func (c *Consumer) prepare(jm jetstream.Msg) (Message, bool) {
 	m := Message{Subject: c.b.logical(jm.Subject()), Data: jm.Data(), Delivery: 1}
 	meta, err := jm.Metadata()
 	if err == nil {
@@ -339,16 +400,72 @@ func (c *Consumer) handle(jm jetstream.Msg) {
 	if m.ID == "" && meta != nil { // published without an id: the stream position is stable
 		m.ID = meta.Stream + ":" + strconv.FormatUint(meta.Sequence.Stream, 10)
 	}
-	max := c.b.cfg.MaxDeliver
-	if m.Delivery > max {
-		// Earlier deliveries ended without an outcome (the process died
-		// mid-handler, or the dead-letter publish failed).
+	if m.Delivery > c.b.cfg.MaxDeliver {
 		c.deadLetter(jm, m, fmt.Errorf("delivered %d times without an outcome", m.Delivery-1))
+		return m, false
+	}
+	return m, true
+}
+
+// handle processes one message in its own transaction.
+func (c *Consumer) handle(jm jetstream.Msg) {
+	m, ok := c.prepare(jm)
+	if !ok {
 		return
 	}
 	stop := c.heartbeat(jm)
-	err = c.run(m)
+	err := c.run(func(ctx context.Context) error { return c.process(ctx, m) })
 	stop()
+	c.finish(jm, m, err)
+}
+
+// handleGroup applies several messages in one transaction. If any of them
+// fails, the transaction rolls back and each is handled on its own, so one
+// bad message does not hold back the others.
+func (c *Consumer) handleGroup(jms []jetstream.Msg) {
+	if len(jms) == 1 || c.processBatch == nil {
+		for _, jm := range jms {
+			c.handle(jm)
+		}
+		return
+	}
+	live := make([]jetstream.Msg, 0, len(jms))
+	ms := make([]Message, 0, len(jms))
+	for _, jm := range jms {
+		if m, ok := c.prepare(jm); ok {
+			live, ms = append(live, jm), append(ms, m)
+		}
+	}
+	if len(live) == 0 {
+		return
+	}
+	stop := c.heartbeat(live...)
+	var dups []bool
+	err := c.run(func(ctx context.Context) (err error) {
+		dups, err = c.processBatch(ctx, ms)
+		return err
+	})
+	stop()
+	switch {
+	case err == nil:
+		for i, jm := range live {
+			var outcome error
+			if dups[i] {
+				outcome = errAlreadyProcessed
+			}
+			c.finish(jm, ms[i], outcome)
+		}
+	case c.runCtx.Err() != nil:
+		nakAll(live)
+	default:
+		for _, jm := range live {
+			c.handle(jm)
+		}
+	}
+}
+
+// finish acknowledges, retries or dead-letters a handled message.
+func (c *Consumer) finish(jm jetstream.Msg, m Message, err error) {
 	switch {
 	case err == nil || errors.Is(err, errAlreadyProcessed):
 		if err != nil {
@@ -371,7 +488,7 @@ func (c *Consumer) handle(jm jetstream.Msg) {
 		}
 	case c.runCtx.Err() != nil:
 		_ = jm.Nak() // stopped mid-handler: redeliver now
-	case IsPermanent(err) || m.Delivery >= max:
+	case IsPermanent(err) || m.Delivery >= c.b.cfg.MaxDeliver:
 		c.failed.Add(1)
 		c.deadLetter(jm, m, err)
 	default:
@@ -385,13 +502,13 @@ func (c *Consumer) handle(jm jetstream.Msg) {
 
 // run calls process, turning a panic into an error so one bad message
 // cannot take the process down.
-func (c *Consumer) run(m Message) (err error) {
+func (c *Consumer) run(fn func(ctx context.Context) error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("bus: handler panic: %v", p)
 		}
 	}()
-	return c.process(c.runCtx, m)
+	return fn(c.runCtx)
 }
 
 func (c *Consumer) backoff(delivery int) time.Duration {
@@ -401,7 +518,7 @@ func (c *Consumer) backoff(delivery int) time.Duration {
 
 // heartbeat tells the broker the message is still being worked on, every
 // third of the ack wait, until the returned func is called.
-func (c *Consumer) heartbeat(jm jetstream.Msg) (stop func()) {
+func (c *Consumer) heartbeat(jms ...jetstream.Msg) (stop func()) {
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -414,7 +531,9 @@ func (c *Consumer) heartbeat(jm jetstream.Msg) (stop func()) {
 			case <-done:
 				return
 			case <-t.C:
-				_ = jm.InProgress()
+				for _, jm := range jms {
+					_ = jm.InProgress()
+				}
 			}
 		}
 	}()

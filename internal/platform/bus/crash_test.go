@@ -217,7 +217,7 @@ func TestOutboxSurvivesKill9(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test skipped with -short")
 	}
-	iterations := 15
+	iterations := 20
 	if v, err := strconv.Atoi(os.Getenv(crashItersEnv)); err == nil && v > 0 {
 		iterations = v
 	}
@@ -299,7 +299,7 @@ func TestOutboxSurvivesKill9(t *testing.T) {
 			if n, err := b.DeadLetters(context.Background()); err != nil || n != 0 {
 				t.Errorf("dead letters = %d, %v; want 0", n, err)
 			}
-			t.Logf("%d committed rows, %d applied once each, %d redeliveries skipped in the final run",
+			t.Logf("%d committed rows, %d applied events, %d redeliveries skipped in the final run",
 				rows, applied, c.Stats().Duplicates)
 		})
 	}

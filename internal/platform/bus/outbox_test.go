@@ -284,3 +284,19 @@ func contains(s []string, v string) bool {
 	}
 	return false
 }
+
+func TestPruneProcessed(t *testing.T) {
+	d := openSQLite(t)
+	ctx := context.Background()
+	old, recent := time.Now().Add(-48*time.Hour).UnixMicro(), time.Now().UnixMicro()
+	if _, err := d.ExecContext(ctx, "INSERT INTO bus_processed_messages (consumer, message_id, processed_at) VALUES ('c', 'old', ?), ('c', 'new', ?)", old, recent); err != nil {
+		t.Fatal(err)
+	}
+	n, err := PruneProcessed(ctx, d, 24*time.Hour)
+	if err != nil || n != 1 {
+		t.Fatalf("PruneProcessed = %d, %v; want 1, nil", n, err)
+	}
+	if got := countRows(t, d, "SELECT COUNT(*) FROM bus_processed_messages WHERE message_id = 'new'"); got != 1 {
+		t.Errorf("recent record pruned")
+	}
+}

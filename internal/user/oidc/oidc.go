@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -90,11 +91,24 @@ func (p *Provider) discover(ctx context.Context) (*gooidc.Provider, *gooidc.IDTo
 		if err != nil {
 			return nil, nil, oauth2.Config{}, user.ErrFederationUnavailable.Wrap(fmt.Errorf("oidc discovery: %w", err))
 		}
+		var meta struct {
+			AuthMethods []string `json:"token_endpoint_auth_methods_supported"`
+		}
+		_ = prov.Claims(&meta)
+		endpoint := prov.Endpoint()
+		// Say how the client authenticates: oauth2's auto-detection retries
+		// a refused exchange with the other style, which sends the one-time
+		// code twice. client_secret_basic is the OIDC default.
+		endpoint.AuthStyle = oauth2.AuthStyleInHeader
+		if len(meta.AuthMethods) > 0 && !slices.Contains(meta.AuthMethods, "client_secret_basic") &&
+			slices.Contains(meta.AuthMethods, "client_secret_post") {
+			endpoint.AuthStyle = oauth2.AuthStyleInParams
+		}
 		p.provider = prov
 		p.verifier = prov.Verifier(&gooidc.Config{ClientID: p.cfg.ClientID})
 		p.oauth = oauth2.Config{
 			ClientID: p.cfg.ClientID, ClientSecret: p.cfg.ClientSecret, RedirectURL: p.cfg.RedirectURL,
-			Endpoint: prov.Endpoint(), Scopes: []string{gooidc.ScopeOpenID, "email"},
+			Endpoint: endpoint, Scopes: []string{gooidc.ScopeOpenID, "email"},
 		}
 	}
 	return p.provider, p.verifier, p.oauth, nil

@@ -43,7 +43,7 @@ type Provider struct {
 
 type grant struct {
 	clientID, redirectURI, challenge, nonce, subject, email string
-	used                                                     bool
+	used                                                    bool
 }
 
 // New starts a provider for clientID/secret, closed when the test ends. The

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime/pprof"
+	"syscall"
+
+	"github.com/autoevent/autoevent/internal/app"
+	"github.com/autoevent/autoevent/internal/config"
+	"github.com/autoevent/autoevent/internal/event"
+)
+
+// serve is the server half: the real app, in its own process (so client and
+// server each have their own file-descriptor budget for 10,000 sockets),
+// serving HTTP on loopback. It prints its URL, then reads EventApproved
+// messages (one JSON object a line) on stdin and publishes them through the
+// app's outbox — the stand-in for the event service.
+func serve(dataDir, pgURL, sync string) error {
+	cfg := config.Default()
+	cfg.Addr = "127.0.0.1:0"
+	cfg.DataDir = dataDir
+	cfg.PostgresURL = pgURL
+	cfg.Synchronous = sync
+	cfg.LogLevel = "warn"
+	cfg.BcryptCost = 4
+	// One client address sends everything: the per-IP limits would refuse
+	// it. The per-event limit (20,000/s) stays on.
+	cfg.AnonRateLimit, cfg.UserRateLimit = 0, 0
+	if pgURL != "" {
+		cfg.JWTSecret = "loadtest-jwt-secret-0123456789abcdefghij"
+		cfg.DataKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+	}
+	if path := os.Getenv("LOADTEST_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	ctx, cancel := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer cancel()
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	a, err := app.New(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	fmt.Println(a.URL())
+	go func() {
+		sc := bufio.NewScanner(os.Stdin)
+		for sc.Scan() {
+			var m event.EventApproved
+			if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+				fmt.Fprintln(os.Stderr, "bad approve line:", err)
+				continue
+			}
+			if err := a.Publish(ctx, event.SubjectEventApproved, m); err != nil {
+				fmt.Fprintln(os.Stderr, "publish:", err)
+			}
+		}
+		if sc.Err() == nil || sc.Err() == io.EOF {
+			cancel() // parent closed stdin: stop
+		}
+	}()
+	return <-done
+}

@@ -1,0 +1,143 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/autoevent/autoevent/internal/participation/notify"
+	sensclient "github.com/autoevent/autoevent/internal/participation/notify/sens"
+	participationsql "github.com/autoevent/autoevent/internal/participation/sqlstore"
+	"github.com/autoevent/autoevent/internal/participation/winners"
+	winnerssql "github.com/autoevent/autoevent/internal/participation/winners/sqlstore"
+	"github.com/autoevent/autoevent/internal/platform/jobs"
+	"github.com/autoevent/autoevent/internal/platform/resilience"
+	senssandbox "github.com/autoevent/autoevent/internal/sandbox/sens"
+)
+
+func init() { modules["participation"] = append(modules["participation"], wireWinners) }
+
+// Notification and retention parameters of the draw side.
+const (
+	notifyWorkers   = 4
+	notifyRate      = 20 // messages per second per provider (SENS account)
+	retentionEvery  = time.Hour
+	trackEvery      = 30 * time.Second
+	trackMinAge     = 10 * time.Second
+	sandboxSMSFrom  = "0212345678"
+	sandboxChannel  = "@autoevent"
+	sandboxAlimtalk = "ncp:kkobizmsg:kr:0000000:autoevent"
+	sandboxSMS      = "ncp:sms:kr:0000000:autoevent"
+)
+
+// wireWinners wires draws, winner notifications (SENS 알림톡 with SMS
+// failover; the SENS simulator at /sandbox/sens/ when no SENS URL is
+// configured) and the retention job.
+func wireWinners(ctx context.Context, a *App, local bool) error {
+	if !local {
+		winners.NewAPI(nil).Routes(a.router)
+		return nil
+	}
+	store := winnerssql.New(a.db)
+	if err := store.Migrate(ctx); err != nil {
+		return err
+	}
+	sender, err := winnerSender(a)
+	if err != nil {
+		return err
+	}
+	draws := prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "autoevent_draw_phase_seconds",
+		Help:    "Duration of the phases of a lottery draw (select: entries to proof; store: the transaction).",
+		Buckets: []float64{.001, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}}, []string{"phase"})
+	a.reg.MustRegister(draws)
+	svc, err := winners.NewService(winners.Deps{
+		DB: a.db, Store: store, Entries: participationsql.New(a.db).Winners(a.cipher), Publish: a.publish,
+		Queue: jobs.BusQueue(a.bus, a.relay), Sender: sender, Sealer: a.cipher, PublicURL: a.cfg.PublicURL,
+		Observe: func(phase string, d time.Duration) { draws.WithLabelValues(phase).Observe(d.Seconds()) },
+		Log:     a.log.With("service", "participation", "part", "winners"),
+	})
+	if err != nil {
+		return err
+	}
+	winners.NewAPI(svc).Routes(a.router)
+
+	a.onStart(func(ctx context.Context) error {
+		stop, err := svc.StartNotifier(ctx, notifyWorkers)
+		if err != nil {
+			return err
+		}
+		a.onStop(stop)
+		c, err := a.bus.Consume(ctx, a.db, "winners_lifecycle", winners.LifecycleSubjects, svc.HandleLifecycle)
+		if err != nil {
+			return err
+		}
+		a.onStop(c.Stop)
+		a.bg.Add(1)
+		go func() { // ends with ctx (Run cancels it at shutdown)
+			defer a.bg.Done()
+			retention, track := time.NewTicker(retentionEvery), time.NewTicker(trackEvery)
+			defer retention.Stop()
+			defer track.Stop()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-retention.C:
+					if rep, err := svc.RunRetention(ctx); err != nil {
+						a.log.Warn("retention run failed", "err", err)
+					} else if rep.Purged > 0 {
+						a.log.Info("personal data destroyed", "events", rep.Events, "entries", rep.Purged, "done", rep.Done)
+					}
+				case <-track.C:
+					if _, err := svc.TrackDeliveries(ctx, trackMinAge); err != nil {
+						a.log.Warn("delivery tracking failed", "err", err)
+					}
+				}
+			}
+		}()
+		return nil
+	})
+	return nil
+}
+
+// winnerSender builds the Dispatcher over the SENS adapters, each guarded
+// by its own rate limit and resilience policy. Without a configured SENS
+// URL it mounts the simulator and uses locally generated keys.
+func winnerSender(a *App) (*notify.Dispatcher, error) {
+	cfg := sensclient.Config{
+		BaseURL: a.cfg.SENSURL, AccessKey: a.cfg.SENSAccessKey, SecretKey: a.cfg.SENSSecretKey,
+		AlimtalkServiceID: a.cfg.SENSAlimtalk, SMSServiceID: a.cfg.SENSSMSID, PlusFriendID: a.cfg.KakaoChannel, SMSFrom: a.cfg.SENSSender,
+	}
+	if cfg.BaseURL == "" {
+		ak, sk := randomKey(), randomKey()
+		sim, err := senssandbox.New(senssandbox.Config{AccessKey: ak, SecretKey: sk})
+		if err != nil {
+			return nil, err
+		}
+		// The simulator checks the signature over the URI as received
+		// (prefix included), which is what the client signed.
+		a.sandbox.Handle("/sandbox/sens/", http.StripPrefix("/sandbox/sens", sim))
+		cfg = sensclient.Config{BaseURL: a.baseURL + "/sandbox/sens", AccessKey: ak, SecretKey: sk,
+			AlimtalkServiceID: sandboxAlimtalk, SMSServiceID: sandboxSMS, PlusFriendID: sandboxChannel, SMSFrom: sandboxSMSFrom}
+	}
+	client, err := sensclient.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("sens: %w", err)
+	}
+	sms, err := winners.Guard(client.SMS(), winners.GuardConfig{Name: sensclient.SystemSMS,
+		Policy: a.policies.Policy(resilience.SystemSMS), Limiter: a.cache, Limit: notifyRate})
+	if err != nil {
+		return nil, err
+	}
+	var alimtalk notify.Provider
+	if cfg.AlimtalkServiceID != "" {
+		if alimtalk, err = winners.Guard(client.Alimtalk(), winners.GuardConfig{Name: sensclient.SystemAlimtalk,
+			Policy: a.policies.Policy(resilience.SystemKakao), Limiter: a.cache, Limit: notifyRate, Failover: true}); err != nil {
+			return nil, err
+		}
+	}
+	return notify.NewDispatcher(alimtalk, sms)
+}

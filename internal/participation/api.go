@@ -1,0 +1,295 @@
+package participation
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/autoevent/autoevent/internal/platform/apperr"
+	"github.com/autoevent/autoevent/internal/platform/httpapi"
+)
+
+// API is the participation service's entry-side HTTP surface.
+type API struct {
+	svc        *Service
+	trustProxy bool
+}
+
+// NewAPI returns the API; svc is nil when the service runs in another
+// process (the routes are then proxied and the handlers never run).
+func NewAPI(svc *Service, trustProxy bool) *API { return &API{svc: svc, trustProxy: trustProxy} }
+
+// maxEntryBody bounds an entry body: a name, a phone number and a token fit
+// in far less; anything bigger is refused with 413 before it is parsed.
+const maxEntryBody = 16 << 10
+
+// Routes declares the routes.
+func (a *API) Routes(r *httpapi.Router) {
+	const svc = "participation"
+	r.Handle(httpapi.Route{Method: "POST", Pattern: "/api/v1/public/events/{id}/entries", Service: svc,
+		Summary: "Enter an event (one entry per phone number; Idempotency-Key honoured)",
+		Request: EntryInput{}, Response: EntryResult{}, Status: http.StatusCreated}, a.enter)
+	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/public/event-codes/{code}", Service: svc,
+		Summary: "The public view of an event by its short code", Response: PublicEvent{}}, a.publicByCode)
+	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/public/events/{id}/coupons/{code}/qr.png", Service: svc,
+		Summary: "QR code (PNG) of a first-come coupon, to show at the counter"}, a.couponQR)
+	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/events/{id}/participation", Service: svc, Access: httpapi.Owner,
+		Summary: "Participation summary: public code and URL, counts, coupon stock", Response: Overview{}}, a.overview)
+	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/events/{id}/participation/qr.png", Service: svc, Access: httpapi.Owner,
+		Summary: "In-store QR code (PNG) with the signed store-visit token"}, a.qrPNG)
+	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/events/{id}/participation/qr.pdf", Service: svc, Access: httpapi.Owner,
+		Summary: "Printable A4 poster (PDF) with the in-store QR code"}, a.qrPDF)
+	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/events/{id}/entries", Service: svc, Access: httpapi.Owner,
+		Summary: "Entries (masked), paged, searchable by the last 4 digits (?last4=&page=&size=)", Response: EntryPage{}}, a.entries)
+	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/events/{id}/entries.csv", Service: svc, Access: httpapi.Owner,
+		Summary: "CSV export of the entries, masked"}, a.entriesCSV)
+	r.Handle(httpapi.Route{Method: "POST", Pattern: "/api/v1/events/{id}/coupons/{code}/redeem", Service: svc, Access: httpapi.Owner,
+		Summary: "Redeem a first-come coupon at the counter (exactly once)", Response: Redemption{}}, a.redeem)
+}
+
+func (a *API) enter(w http.ResponseWriter, r *http.Request) {
+	eventID := r.PathValue("id")
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxEntryBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			httpapi.WriteError(w, r, apperr.ErrTooLarge)
+			return
+		}
+		httpapi.WriteError(w, r, apperr.ErrInvalidJSON.Wrap(err))
+		return
+	}
+	run := func() (int, []byte, error) {
+		in, err := decodeEntry(body)
+		if err != nil {
+			return 0, nil, err
+		}
+		res, err := a.svc.Enter(r.Context(), eventID, in, httpapi.ClientIP(r, a.trustProxy))
+		if err != nil {
+			return 0, nil, err
+		}
+		out, err := json.Marshal(res)
+		if err != nil {
+			return 0, nil, err
+		}
+		if res.Repeat {
+			return http.StatusOK, out, nil
+		}
+		return http.StatusCreated, out, nil
+	}
+	var status int
+	var out []byte
+	if h := r.Header.Get("Idempotency-Key"); h != "" {
+		key, kerr := ParseIdempotencyKey(h)
+		if kerr != nil {
+			httpapi.WriteError(w, r, kerr)
+			return
+		}
+		var replayed bool
+		status, out, replayed, err = a.svc.Idempotent(r.Context(), "entry:"+eventID, key, body, run)
+		if replayed {
+			w.Header().Set("Idempotent-Replayed", "true")
+		}
+	} else {
+		status, out, err = run()
+	}
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(out)
+}
+
+// decodeEntry parses an entry body strictly (unknown fields refused).
+func decodeEntry(body []byte) (EntryInput, error) {
+	var in EntryInput
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
+			return in, apperr.ErrInvalidJSON.WithField(typeErr.Field, "invalid_type", "값의 형식이 올바르지 않습니다.").Wrap(err)
+		}
+		return in, apperr.ErrInvalidJSON.Wrap(err)
+	}
+	if dec.More() {
+		return in, apperr.ErrInvalidJSON
+	}
+	return in, nil
+}
+
+func (a *API) publicByCode(w http.ResponseWriter, r *http.Request) {
+	ev, err := a.svc.PublicEventByCode(r.Context(), r.PathValue("code"))
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, ev)
+}
+
+func (a *API) couponQR(w http.ResponseWriter, r *http.Request) {
+	eventID, code := r.PathValue("id"), r.PathValue("code")
+	se, err := a.svc.Coupon(r.Context(), eventID, code)
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	png, err := QRPNG(se.CouponCode, 320)
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	writeFile(w, "image/png", "", png)
+}
+
+func (a *API) overview(w http.ResponseWriter, r *http.Request) {
+	p, err := httpapi.MustPrincipal(r.Context())
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	ov, err := a.svc.Overview(r.Context(), p.UserID, r.PathValue("id"))
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	httpapi.WriteJSON(w, http.StatusOK, ov)
+}
+
+func (a *API) ownedEvent(w http.ResponseWriter, r *http.Request) (Event, bool) {
+	p, err := httpapi.MustPrincipal(r.Context())
+	if err == nil {
+		var e Event
+		if e, err = a.svc.OwnedEvent(r.Context(), p.UserID, r.PathValue("id")); err == nil {
+			return e, true
+		}
+	}
+	httpapi.WriteError(w, r, err)
+	return Event{}, false
+}
+
+func (a *API) qrPNG(w http.ResponseWriter, r *http.Request) {
+	e, ok := a.ownedEvent(w, r)
+	if !ok {
+		return
+	}
+	png, err := QRPNG(a.svc.VisitURL(e), 1024)
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	writeFile(w, "image/png", "event-"+e.Code+"-qr.png", png)
+}
+
+func (a *API) qrPDF(w http.ResponseWriter, r *http.Request) {
+	e, ok := a.ownedEvent(w, r)
+	if !ok {
+		return
+	}
+	pdf, err := PosterPDF(e, a.svc.PublicURL(e), a.svc.VisitURL(e))
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	writeFile(w, "application/pdf", "event-"+e.Code+"-qr.pdf", pdf)
+}
+
+func writeFile(w http.ResponseWriter, ctype, filename string, b []byte) {
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.Header().Set("Cache-Control", "private, no-store")
+	if filename != "" {
+		w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	}
+	_, _ = w.Write(b)
+}
+
+func (a *API) entries(w http.ResponseWriter, r *http.Request) {
+	p, err := httpapi.MustPrincipal(r.Context())
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	page, _ := strconv.Atoi(q.Get("page"))
+	size, _ := strconv.Atoi(q.Get("size"))
+	res, err := a.svc.Entries(r.Context(), p.UserID, r.PathValue("id"), EntryFilter{Last4: q.Get("last4"), Page: page, Size: size})
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	httpapi.WriteJSON(w, http.StatusOK, res)
+}
+
+// entriesCSV exports the entries with masked personal data. (An unmasked
+// export would need the owner to re-authenticate; it is not offered.)
+func (a *API) entriesCSV(w http.ResponseWriter, r *http.Request) {
+	p, err := httpapi.MustPrincipal(r.Context())
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	e, err := a.svc.OwnedEvent(r.Context(), p.UserID, r.PathValue("id"))
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.Header().Set("Content-Disposition", `attachment; filename="entries-`+e.Code+`.csv"`)
+	_, _ = w.Write([]byte("\xef\xbb\xbf")) // BOM: Excel opens UTF-8 Korean correctly
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"응모번호", "이름", "휴대전화", "매장방문", "마케팅동의", "쿠폰", "쿠폰사용", "참여일시"})
+	kst := time.FixedZone("KST", 9*3600)
+	_, err = a.svc.EachEntry(r.Context(), p.UserID, e.ID, func(v EntryView) error {
+		used := ""
+		if v.CouponRedeemedAt != nil {
+			used = v.CouponRedeemedAt.In(kst).Format("2006-01-02 15:04")
+		}
+		return cw.Write([]string{strconv.FormatInt(v.EntryNumber, 10), csvSafe(v.Name), v.Phone, yn(v.StoreVisit),
+			yn(v.Marketing), v.CouponCode, used, v.CreatedAt.In(kst).Format("2006-01-02 15:04:05")})
+	})
+	cw.Flush()
+	if err != nil {
+		httpapi.LoggerFrom(r.Context()).Error("participation: csv export", "err", err)
+	}
+}
+
+// csvSafe defuses spreadsheet formulas in customer-typed text.
+func csvSafe(s string) string {
+	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') {
+		return "'" + s
+	}
+	return s
+}
+
+func yn(b bool) string {
+	if b {
+		return "Y"
+	}
+	return "N"
+}
+
+func (a *API) redeem(w http.ResponseWriter, r *http.Request) {
+	p, err := httpapi.MustPrincipal(r.Context())
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	res, err := a.svc.Redeem(r.Context(), p.UserID, r.PathValue("id"), r.PathValue("code"))
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, res)
+}

@@ -1,0 +1,240 @@
+package participation
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/autoevent/autoevent/internal/platform/apperr"
+	"github.com/autoevent/autoevent/internal/platform/db"
+)
+
+// Group commit. Every entry request hands its prepared row to a committer
+// goroutine and waits; the committer takes whatever has queued up (up to
+// MaxBatch, lingering briefly when only a few wait) and writes it in ONE
+// transaction: per event one locked read and one update of the counter row,
+// one multi-row insert, and the outbox rows. Only after COMMIT returns does
+// any request of the batch get its answer, so a 2xx still means "durable"
+// (SQLite runs synchronous=FULL: the commit fsyncs the WAL) — the fsync and
+// the hot counter row are simply shared by the whole batch.
+
+type pending struct {
+	eventID string
+	entry   NewEntry
+	done    chan pendingResult
+}
+
+type pendingResult struct {
+	entry   StoredEntry
+	err     error
+	soldOut bool
+}
+
+type batchStats struct {
+	batches atomic.Int64
+	entries atomic.Int64
+}
+
+// BatchStats reports how many transactions the committers ran and how many
+// entries they carried (mean batch size = entries / batches).
+func (s *Service) BatchStats() (batches, entries int64) {
+	return s.stats.batches.Load(), s.stats.entries.Load()
+}
+
+// Start runs the committers until Stop.
+func (s *Service) Start(ctx context.Context) error {
+	ctx = context.WithoutCancel(ctx) // a batch in flight always finishes
+	for i := 0; i < s.d.Committers; i++ {
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.commitLoop(ctx)
+		}()
+	}
+	return nil
+}
+
+// Stop finishes the queued entries and stops the committers. Call it after
+// the HTTP server stopped taking requests.
+func (s *Service) Stop() {
+	s.mu.Lock()
+	select {
+	case <-s.stop:
+	default:
+		close(s.stop)
+	}
+	s.mu.Unlock()
+	s.wg.Wait()
+}
+
+var errStopping = apperr.New(apperr.Unavailable, "shutting_down", "서버가 재시작 중입니다. 잠시 후 다시 시도해 주세요.")
+
+// submit queues p and waits for its transaction. When the caller gives up
+// first the entry may still commit; a retry then gets it as a repeat.
+func (s *Service) submit(ctx context.Context, p *pending) (pendingResult, error) {
+	select {
+	case <-s.stop:
+		return pendingResult{}, errStopping
+	default:
+	}
+	select {
+	case s.queue <- p:
+	case <-s.stop:
+		return pendingResult{}, errStopping
+	case <-ctx.Done():
+		return pendingResult{}, ctx.Err()
+	}
+	select {
+	case r := <-p.done:
+		return r, nil
+	case <-ctx.Done():
+		return pendingResult{}, ctx.Err()
+	}
+}
+
+func (s *Service) commitLoop(ctx context.Context) {
+	batch := make([]*pending, 0, s.d.MaxBatch)
+	for {
+		batch = batch[:0]
+		select {
+		case p := <-s.queue:
+			batch = append(batch, p)
+		case <-s.stop:
+			// Drain what was queued before the stop.
+			for {
+				select {
+				case p := <-s.queue:
+					s.commit(ctx, []*pending{p})
+				default:
+					return
+				}
+			}
+		}
+		batch = s.fill(batch)
+		s.commit(ctx, batch)
+	}
+}
+
+// fill adds the queued requests to batch without waiting; when only a few
+// came, it lingers up to Linger for more (a half-empty transaction costs
+// the same fsync as a full one).
+func (s *Service) fill(batch []*pending) []*pending {
+	drain := func() {
+		for len(batch) < s.d.MaxBatch {
+			select {
+			case p := <-s.queue:
+				batch = append(batch, p)
+			default:
+				return
+			}
+		}
+	}
+	drain()
+	if len(batch) >= 8 || s.d.Linger <= 0 {
+		return batch
+	}
+	t := time.NewTimer(s.d.Linger)
+	defer t.Stop()
+	for len(batch) < s.d.MaxBatch {
+		select {
+		case p := <-s.queue:
+			batch = append(batch, p)
+			drain()
+		case <-t.C:
+			return batch
+		}
+	}
+	return batch
+}
+
+// commit writes one batch and answers every request in it.
+func (s *Service) commit(ctx context.Context, batch []*pending) {
+	// Group by event, in a fixed order so that concurrent committers lock
+	// counter rows in the same order (no deadlocks on PostgreSQL).
+	groups := map[string][]*pending{}
+	var ids []string
+	for _, p := range batch {
+		if _, ok := groups[p.eventID]; !ok {
+			ids = append(ids, p.eventID)
+		}
+		groups[p.eventID] = append(groups[p.eventID], p)
+	}
+	sort.Strings(ids)
+	results := make(map[*pending]pendingResult, len(batch))
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		clear(results)
+		err = s.d.DB.InTx(ctx, func(tx *db.Tx) error {
+			for _, id := range ids {
+				if err := s.commitEvent(ctx, tx, id, groups[id], results); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err == nil || !retryable(err) {
+			break
+		}
+	}
+	s.stats.batches.Add(1)
+	s.stats.entries.Add(int64(len(batch)))
+	for _, p := range batch {
+		if err != nil {
+			s.d.Log.Error("participation: entry batch failed", "entries", len(batch), "err", err)
+			p.done <- pendingResult{err: err}
+			continue
+		}
+		p.done <- results[p]
+	}
+}
+
+func (s *Service) commitEvent(ctx context.Context, tx *db.Tx, eventID string, ps []*pending, results map[*pending]pendingResult) error {
+	entries := make([]NewEntry, len(ps))
+	for i, p := range ps {
+		entries[i] = p.entry
+	}
+	now := s.d.Now()
+	out, err := s.d.Store.AddEntries(ctx, tx, eventID, now, entries, NewCouponCode)
+	if err != nil {
+		return err
+	}
+	for i, p := range ps {
+		it := out.Items[i]
+		results[p] = pendingResult{entry: it.Entry, err: it.Err, soldOut: out.SoldOutNow}
+		if it.Err != nil || it.Entry.Repeat {
+			continue
+		}
+		if err := s.d.Publish(ctx, tx, SubjectParticipantRegistered, ParticipantRegistered{
+			EventID: eventID, EntryNumber: it.Entry.EntryNumber, StoreVisit: it.Entry.StoreVisit,
+			Channel: p.entry.Channel, Marketing: it.Entry.Marketing, Coupon: it.Entry.CouponCode != "",
+			OccurredAt: it.Entry.CreatedAt,
+		}); err != nil {
+			return err
+		}
+	}
+	if out.SoldOutNow {
+		if err := s.d.Publish(ctx, tx, SubjectCouponsSoldOut, CouponsSoldOut{
+			EventID: eventID, Issued: out.Event.CouponsIssued, OccurredAt: now,
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// retryable reports transient database errors worth one more attempt
+// (PostgreSQL serialization failures and deadlocks, SQLite busy).
+func retryable(err error) bool {
+	if apperr.KindOf(err) != apperr.Internal {
+		return false
+	}
+	msg := err.Error()
+	for _, s := range []string{"SQLSTATE 40001", "SQLSTATE 40P01", "SQLITE_BUSY", "database is locked"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}

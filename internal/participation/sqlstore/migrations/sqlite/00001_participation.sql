@@ -1,0 +1,54 @@
+-- +goose Up
+-- The participation service's copy of approved events, with the per-event
+-- counter row that the group committer locks and updates once per batch.
+CREATE TABLE participation_events (
+    id               TEXT PRIMARY KEY,
+    owner_id         TEXT NOT NULL,
+    store_id         TEXT NOT NULL DEFAULT '',
+    code             TEXT NOT NULL UNIQUE,
+    title            TEXT NOT NULL,
+    store_name       TEXT NOT NULL,
+    benefit          TEXT NOT NULL,
+    description      TEXT NOT NULL,
+    method           TEXT NOT NULL,
+    coupon_count     INTEGER NOT NULL DEFAULT 0,
+    winner_count     INTEGER NOT NULL DEFAULT 0,
+    starts_at        INTEGER NOT NULL, -- Unix microseconds
+    ends_at          INTEGER NOT NULL,
+    status           TEXT NOT NULL,
+    entry_seq        INTEGER NOT NULL DEFAULT 0,
+    store_visits     INTEGER NOT NULL DEFAULT 0,
+    coupons_issued   INTEGER NOT NULL DEFAULT 0,
+    coupons_redeemed INTEGER NOT NULL DEFAULT 0,
+    sold_out_at      INTEGER,
+    updated_at       INTEGER NOT NULL
+);
+CREATE INDEX participation_events_owner ON participation_events (owner_id);
+
+-- One row per entry. The phone number is kept as a keyed hash (unique per
+-- event: the one-entry-per-phone rule lives in the database) and an AES-GCM
+-- ciphertext; masked copies serve the owner's list without decrypting.
+CREATE TABLE participation_entries (
+    event_id           TEXT NOT NULL REFERENCES participation_events (id),
+    entry_number       INTEGER NOT NULL,
+    phone_hash         TEXT NOT NULL,
+    phone_enc          TEXT NOT NULL,
+    name_enc           TEXT NOT NULL,
+    phone_masked       TEXT NOT NULL,
+    name_masked        TEXT NOT NULL,
+    phone_last4        TEXT NOT NULL,
+    store_visit        INTEGER NOT NULL DEFAULT 0,
+    marketing          INTEGER NOT NULL DEFAULT 0,
+    channel            TEXT NOT NULL DEFAULT '',
+    coupon_code        TEXT UNIQUE,
+    coupon_redeemed_at INTEGER,
+    created_at         INTEGER NOT NULL,
+    purged_at          INTEGER,
+    PRIMARY KEY (event_id, entry_number),
+    UNIQUE (event_id, phone_hash)
+);
+CREATE INDEX participation_entries_last4 ON participation_entries (event_id, phone_last4);
+
+-- +goose Down
+DROP TABLE participation_entries;
+DROP TABLE participation_events;

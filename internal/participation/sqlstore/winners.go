@@ -1,0 +1,117 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/autoevent/autoevent/internal/participation"
+	"github.com/autoevent/autoevent/internal/participation/winners"
+	"github.com/autoevent/autoevent/internal/platform/apperr"
+	"github.com/autoevent/autoevent/internal/platform/authn"
+	"github.com/autoevent/autoevent/internal/platform/db"
+)
+
+// WinnerEntries gives the draw side (package winners) read access to
+// entries and the means to destroy their personal data.
+type WinnerEntries struct {
+	s      *Store
+	cipher *authn.FieldCipher
+}
+
+var _ winners.Entries = (*WinnerEntries)(nil)
+
+// Winners returns the winners.Entries view of the store; cipher decrypts
+// winners' contacts.
+func (s *Store) Winners(cipher *authn.FieldCipher) *WinnerEntries {
+	return &WinnerEntries{s: s, cipher: cipher}
+}
+
+// ErrPurged is returned for the contact of an entry whose personal data was
+// destroyed.
+var ErrPurged = apperr.New(apperr.Gone, "entry_purged", "참여자 개인정보가 파기되었습니다.")
+
+// Event returns the event as the draw needs it.
+func (w *WinnerEntries) Event(ctx context.Context, eventID string) (winners.EventInfo, error) {
+	e, err := w.s.EventByID(ctx, eventID)
+	if err != nil {
+		return winners.EventInfo{}, err
+	}
+	return winners.EventInfo{EventID: e.ID, OwnerID: e.OwnerID, Title: e.Title, StoreName: e.StoreName,
+		Method: e.Method, Status: e.Status, StartsAt: e.StartsAt, EndsAt: e.EndsAt, Code: e.Code}, nil
+}
+
+// DrawEntries returns all entries ordered by entry number.
+func (w *WinnerEntries) DrawEntries(ctx context.Context, eventID string) ([]winners.Entrant, error) {
+	rows, err := w.s.db.QueryContext(ctx, `SELECT entry_number, store_visit FROM participation_entries
+		WHERE event_id = ? ORDER BY entry_number`, eventID)
+	if err != nil {
+		return nil, fmt.Errorf("participation: draw entries: %w", err)
+	}
+	defer rows.Close()
+	var out []winners.Entrant
+	for rows.Next() {
+		var e winners.Entrant
+		var visit int
+		if err := rows.Scan(&e.EntryNumber, &visit); err != nil {
+			return nil, err
+		}
+		e.StoreVisit = visit == 1
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Contact decrypts one entry's name and phone number.
+func (w *WinnerEntries) Contact(ctx context.Context, eventID string, entryNumber int64) (winners.Contact, error) {
+	var nameEnc, phoneEnc string
+	var purged sql.NullInt64
+	err := w.s.db.QueryRowContext(ctx, `SELECT name_enc, phone_enc, purged_at FROM participation_entries
+		WHERE event_id = ? AND entry_number = ?`, eventID, entryNumber).Scan(&nameEnc, &phoneEnc, &purged)
+	if errors.Is(err, sql.ErrNoRows) {
+		return winners.Contact{}, participation.ErrEntryNotFound
+	}
+	if err != nil {
+		return winners.Contact{}, fmt.Errorf("participation: contact: %w", err)
+	}
+	if purged.Valid {
+		return winners.Contact{}, ErrPurged
+	}
+	name, err := w.cipher.DecryptString(nameEnc)
+	if err != nil {
+		return winners.Contact{}, fmt.Errorf("participation: contact: %w", err)
+	}
+	ph, err := w.cipher.DecryptString(phoneEnc)
+	if err != nil {
+		return winners.Contact{}, fmt.Errorf("participation: contact: %w", err)
+	}
+	return winners.Contact{Name: name, Phone: ph}, nil
+}
+
+// Purge destroys the personal data of the event's entries except keep:
+// ciphertexts and masked copies are blanked and the phone hash replaced by a
+// value that links to no one; entry numbers, flags and counts stay.
+func (w *WinnerEntries) Purge(ctx context.Context, eventID string, keep []int64) (int, error) {
+	var n int64
+	err := w.s.db.InTx(ctx, func(tx *db.Tx) error {
+		args := []any{time.Now().UnixMicro(), eventID}
+		q := `UPDATE participation_entries SET name_enc = '', phone_enc = '', name_masked = '', phone_masked = '',
+			phone_last4 = '', phone_hash = 'purged:' || entry_number, purged_at = ?
+			WHERE event_id = ? AND purged_at IS NULL`
+		if len(keep) > 0 {
+			q += ` AND entry_number NOT IN (` + marks(len(keep)) + `)`
+			for _, k := range keep {
+				args = append(args, k)
+			}
+		}
+		res, err := tx.ExecContext(ctx, q, args...)
+		if err != nil {
+			return fmt.Errorf("participation: purge: %w", err)
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
+}

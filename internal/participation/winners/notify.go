@@ -1,0 +1,212 @@
+package winners
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"net/url"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/autoevent/autoevent/internal/participation/notify"
+	"github.com/autoevent/autoevent/internal/platform/apperr"
+	"github.com/autoevent/autoevent/internal/platform/bus"
+	"github.com/autoevent/autoevent/internal/platform/db"
+	"github.com/autoevent/autoevent/internal/platform/resilience"
+)
+
+// WinnerTemplate is the approved 알림톡 text of the winner message
+// (informational: it tells the entrant the result of taking part; no
+// advertising). The SMS/LMS fallback carries the same text.
+const WinnerTemplate = "축하합니다! #{event} 이벤트에 당첨되셨습니다.\n\n" +
+	"■ 매장: #{store}\n■ 당첨 번호: #{entryNumber}번\n\n" +
+	"경품 수령 방법은 매장에서 안내해 드립니다. 이 메시지를 매장에 보여 주세요.\n" +
+	"추첨 결과 확인: #{url}"
+
+// notifyJob is one winner's notification job; its id is
+// "win:<drawId>:<entryNumber>", so a job enqueued twice is queued once.
+type notifyJob struct {
+	DrawID      string `json:"drawId"`
+	EventID     string `json:"eventId"`
+	EntryNumber int64  `json:"entryNumber"`
+}
+
+func (s *Service) enqueueNotification(ctx context.Context, tx *db.Tx, eventID, drawID string, n int64) error {
+	b, err := json.Marshal(notifyJob{DrawID: drawID, EventID: eventID, EntryNumber: n})
+	if err != nil {
+		return err
+	}
+	return s.queue.EnqueueWork(ctx, tx, NotifyQueue, "win:"+drawID+":"+strconv.FormatInt(n, 10), b)
+}
+
+// StartNotifier starts workers for the notification queue.
+func (s *Service) StartNotifier(ctx context.Context, workers int) (stop func(), err error) {
+	return s.queue.Work(ctx, NotifyQueue, workers, s.HandleNotifyJob)
+}
+
+// HandleNotifyJob sends one winner's message. It is idempotent: the
+// notification is claimed (PENDING → SENDING) in the database first, so a
+// redelivered or duplicated job finds it claimed and does nothing, and a
+// winner never gets the message twice for the same draw. attempt is the
+// job's delivery count (1 on the first).
+func (s *Service) HandleNotifyJob(ctx context.Context, payload []byte, attempt int) error {
+	var j notifyJob
+	if err := json.Unmarshal(payload, &j); err != nil || j.DrawID == "" || j.EntryNumber <= 0 {
+		return bus.Permanent(errors.New("winners: malformed notification job"))
+	}
+	claimed, err := s.store.ClaimNotification(ctx, j.DrawID, j.EntryNumber, s.now().UTC())
+	if err != nil || !claimed {
+		return err
+	}
+	n := Notification{Status: NotifyFailed, Attempts: attempt}
+	release := func(cause error) error {
+		// Nothing was sent: back to PENDING so the redelivery may claim it,
+		// unless this was the last delivery.
+		if attempt >= s.attempts {
+			n.Code = "gave_up"
+			return s.setNotification(ctx, j, n)
+		}
+		if err := s.setNotification(ctx, j, Notification{Status: NotifyPending, Code: "retrying"}); err != nil {
+			return err
+		}
+		return cause
+	}
+
+	ev, err := s.entries.Event(ctx, j.EventID)
+	if err != nil {
+		if apperr.KindOf(err) == apperr.NotFound {
+			n.Code = "event_not_found"
+			return s.setNotification(ctx, j, n)
+		}
+		return release(err)
+	}
+	c, err := s.entries.Contact(ctx, j.EventID, j.EntryNumber)
+	if err != nil {
+		if missing(err) {
+			n.Code = "no_contact" // personal data destroyed or entry gone
+			return s.setNotification(ctx, j, n)
+		}
+		return release(err)
+	}
+	r, err := s.sender.Send(ctx, s.winnerMessage(ev, c, j))
+	switch {
+	case err == nil:
+		n = Notification{Status: NotifySent, Channel: string(r.Channel), Attempts: attempt, RequestID: r.RequestID, MessageID: r.MessageID, Fallback: r.Fallback}
+		return s.setNotification(ctx, j, n)
+	case notSent(err):
+		s.log.Warn("winner notification deferred", "draw", j.DrawID, "entry", j.EntryNumber, "attempt", attempt, "err", err)
+		return release(err)
+	default:
+		// Refused by the rules or the provider, or an ambiguous failure
+		// (timeout, 5xx) after which the message may have gone out: never
+		// risk a second copy.
+		n.Code = failureCode(err)
+		s.log.Warn("winner notification failed", "draw", j.DrawID, "entry", j.EntryNumber, "code", n.Code, "err", err)
+		return s.setNotification(ctx, j, n)
+	}
+}
+
+func (s *Service) setNotification(ctx context.Context, j notifyJob, n Notification) error {
+	n.UpdatedAt = s.now().UTC()
+	return s.store.SetNotification(ctx, j.DrawID, j.EntryNumber, n)
+}
+
+func (s *Service) winnerMessage(ev EventInfo, c Contact, j notifyJob) notify.Message {
+	link := s.publicURL + "/api/v1/public/events/" + url.PathEscape(ev.EventID) + "/draws"
+	if ev.Code != "" {
+		link = s.publicURL + "/e/" + url.PathEscape(ev.Code)
+	}
+	store := ev.StoreName
+	if store == "" {
+		store = "-"
+	}
+	return notify.Message{
+		To: c.Phone, Kind: notify.Informational, TemplateCode: s.template, Content: WinnerTemplate,
+		Subject: "[당첨 안내] " + ev.Title,
+		Variables: map[string]string{
+			"event": ev.Title, "store": store, "entryNumber": strconv.FormatInt(j.EntryNumber, 10), "url": link,
+		},
+	}
+}
+
+// notSent reports errors that prove the message did not leave: the
+// breaker or bulkhead refused the call, the per-provider rate limit was
+// not granted, the provider asked us to slow down (429), or no connection
+// could be made. Such a notification may be tried again.
+func notSent(err error) bool {
+	if errors.Is(err, resilience.ErrOpen) || errors.Is(err, resilience.ErrBulkheadFull) || errors.Is(err, ErrRateLimited) {
+		return true
+	}
+	var se *resilience.StatusError
+	if errors.As(err, &se) {
+		return se.StatusCode == 429
+	}
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return true
+	}
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+func failureCode(err error) string {
+	var se *resilience.StatusError
+	switch {
+	case errors.Is(err, notify.ErrRecipient):
+		return "invalid_recipient"
+	case errors.Is(err, notify.ErrRejected):
+		return "rejected"
+	case errors.As(err, &se):
+		return "http_" + strconv.Itoa(se.StatusCode)
+	case errors.Is(err, resilience.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
+		return "timeout"
+	}
+	return "send_failed"
+}
+
+// TrackDeliveries looks up the delivery result of sent notifications (SENT
+// for at least minAge) and records DELIVERED, FAILED or FAILED_OVER. It
+// also closes notifications left SENDING by a crashed worker: they are
+// marked FAILED ("unknown") because the message may have gone out and must
+// not be sent twice. It returns how many notifications changed.
+func (s *Service) TrackDeliveries(ctx context.Context, minAge time.Duration) (int, error) {
+	now := s.now().UTC()
+	changed, err := s.store.ExpireSending(ctx, now.Add(-stuckSending), now)
+	if err != nil {
+		return 0, err
+	}
+	sent, err := s.store.SentNotifications(ctx, now.Add(-minAge), 200)
+	if err != nil {
+		return changed, err
+	}
+	for _, sn := range sent {
+		st, err := s.sender.Track(ctx, notify.Receipt{Channel: notify.Channel(sn.Channel), RequestID: sn.RequestID, MessageID: sn.MessageID, Fallback: sn.Fallback})
+		if err != nil {
+			s.log.Debug("delivery lookup failed", "draw", sn.DrawID, "entry", sn.EntryNumber, "err", err)
+			continue
+		}
+		n := sn.Notification
+		switch st.Status {
+		case notify.StatusDelivered:
+			n.Status = NotifyDelivered
+		case notify.StatusFailedOver:
+			n.Status = NotifyFailedOver
+		case notify.StatusFailed:
+			n.Status, n.Code = NotifyFailed, st.Code
+		default:
+			continue
+		}
+		n.UpdatedAt = now
+		if err := s.store.SetNotification(ctx, sn.DrawID, sn.EntryNumber, n); err != nil {
+			return changed, err
+		}
+		changed++
+	}
+	return changed, nil
+}
+
+// stuckSending is how long a claimed notification may stay without an
+// outcome before it is considered lost in a crash (well above the send
+// policy's overall deadline).
+const stuckSending = 10 * time.Minute
