@@ -37,7 +37,7 @@ func (s *Site) call(w http.ResponseWriter, r *http.Request, method, path string,
 	if err != nil {
 		return err
 	}
-	if res.Status == http.StatusUnauthorized && hasSession(r) {
+	if res.Status == http.StatusUnauthorized && hasSession(r) && sessionExpired(res) {
 		if t, ok := s.refresh(w, r); ok {
 			res, err = s.do(r, method, path, body, t.AccessToken)
 			if err != nil {
@@ -46,6 +46,18 @@ func (s *Site) call(w http.ResponseWriter, r *http.Request, method, path string,
 		}
 	}
 	return decode(res, out)
+}
+
+// sessionExpired reports whether a 401 is about the access token itself
+// (worth one refresh), not a business refusal such as a wrong password.
+func sessionExpired(res apiResult) bool {
+	var p httpapi.Problem
+	_ = json.Unmarshal(res.Body, &p)
+	switch p.Code {
+	case "token_expired", "invalid_token", "unauthenticated":
+		return true
+	}
+	return false
 }
 
 // callPublic runs an API request without credentials.
