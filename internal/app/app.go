@@ -317,6 +317,11 @@ func (a *App) Run(ctx context.Context) error {
 			a.log.Error("outbox relay stopped", "err", err)
 		}
 	}()
+	a.bg.Add(1)
+	go func() {
+		defer a.bg.Done()
+		a.housekeeping(runCtx)
+	}()
 	for _, start := range a.starters {
 		if err := start(runCtx); err != nil {
 			return err
@@ -360,6 +365,26 @@ func (a *App) Run(ctx context.Context) error {
 	a.bg.Wait()
 	a.log.Info("autoevent stopped")
 	return serveErr
+}
+
+// housekeeping prunes the consumers' processed-message records once they
+// are older than anything the broker could still redeliver (events are kept
+// 7 days).
+func (a *App) housekeeping(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := bus.PruneProcessed(ctx, a.db, 8*24*time.Hour); err != nil && ctx.Err() == nil {
+			a.log.Warn("prune processed messages", "err", err)
+		} else if n > 0 {
+			a.log.Info("pruned processed messages", "rows", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // Close releases the stores in reverse order of opening.

@@ -9,7 +9,23 @@ const (
 	SubjectEventApproved  = "events.event.approved"
 	SubjectEventEnded     = "events.event.ended"
 	SubjectEventCancelled = "events.event.cancelled"
+
+	// SubjectCouponsSoldOut is consumed: participation publishes it when the
+	// last first-come coupon is issued, and the event service ends the
+	// event. (Mirrors participation.SubjectCouponsSoldOut: participation
+	// imports this package, so this one cannot import it back.)
+	SubjectCouponsSoldOut = "events.participation.sold_out"
 )
+
+// ConsumerName is the event service's idempotent bus consumer.
+const ConsumerName = "event-service"
+
+// CouponsSoldOut mirrors participation.CouponsSoldOut (the fields read here).
+type CouponsSoldOut struct {
+	EventID    string    `json:"eventId"`
+	Issued     int       `json:"issued"`
+	OccurredAt time.Time `json:"occurredAt"`
+}
 
 // EventCreated is published when an owner creates a draft event.
 type EventCreated struct {
@@ -20,6 +36,7 @@ type EventCreated struct {
 	PurposeText string    `json:"purposeText,omitempty"`
 	Industry    string    `json:"industry"`
 	Region      string    `json:"region"`
+	StoreName   string    `json:"storeName,omitempty"`
 	OccurredAt  time.Time `json:"occurredAt"`
 }
 
