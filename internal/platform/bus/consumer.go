@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -130,19 +131,25 @@ func (b *Bus) Consume(ctx context.Context, d *db.DB, name string, subjects []str
 	if len(subjects) == 0 {
 		return nil, fmt.Errorf("%w: no subjects", ErrSubject)
 	}
-	filters := make([]string, len(subjects))
-	for i, s := range subjects {
+	for _, s := range subjects {
 		if !validFilter(s, "events") {
 			return nil, fmt.Errorf("%w: %q", ErrSubject, s)
 		}
-		filters[i] = b.wire(s)
 	}
+	// Servers before NATS 2.10 accept a single filter subject only, so
+	// several subjects are widened to their common prefix and the rest is
+	// filtered here (acknowledged without running the handler).
+	filter, exact := widen(subjects)
+	filters := []string{b.wire(filter)}
 	o := consumerOpts{workers: 1, batch: 64, ackWait: b.cfg.AckWait}
 	for _, opt := range opts {
 		opt(&o)
 	}
 	// apply records (name, message id) and runs the handler in tx.
 	apply := func(ctx context.Context, tx *db.Tx, m Message) error {
+		if !exact && !matchesAny(subjects, m.Subject) {
+			return nil
+		}
 		res, err := tx.ExecContext(ctx,
 			"INSERT INTO bus_processed_messages (consumer, message_id, processed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
 			name, m.ID, time.Now().UnixMicro())
@@ -627,4 +634,49 @@ func (b *Bus) subjectCount(ctx context.Context, kind, subject string) (uint64, e
 		return 0, fmt.Errorf("bus: stream %s: %w", kind, err)
 	}
 	return info.State.Subjects[subject], nil
+}
+
+// widen returns one filter covering all subjects and whether it matches
+// exactly those subjects (no client-side filtering needed).
+func widen(subjects []string) (filter string, exact bool) {
+	if len(subjects) == 1 {
+		return subjects[0], true
+	}
+	common := strings.Split(subjects[0], ".")
+	for _, s := range subjects[1:] {
+		toks := strings.Split(s, ".")
+		n := 0
+		for n < len(common) && n < len(toks) && common[n] == toks[n] && common[n] != "*" && common[n] != ">" {
+			n++
+		}
+		common = common[:n]
+	}
+	return strings.Join(common, ".") + ".>", false
+}
+
+// matchesAny reports whether subject matches one of the NATS filters
+// ("*" one token, ">" the rest).
+func matchesAny(filters []string, subject string) bool {
+	st := strings.Split(subject, ".")
+	for _, f := range filters {
+		ft := strings.Split(f, ".")
+		ok := true
+		for i, tok := range ft {
+			if tok == ">" {
+				ok = i < len(st)
+				break
+			}
+			if i >= len(st) || (tok != "*" && tok != st[i]) {
+				ok = false
+				break
+			}
+			if i == len(ft)-1 && len(st) != len(ft) {
+				ok = false
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }
