@@ -63,7 +63,7 @@ func verifyDraw(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "algorithm:     %s\n", proof.Algorithm)
 	fmt.Fprintf(stdout, "commitment:    %s\n", proof.Commitment)
 	fmt.Fprintf(stdout, "seed:          %s\n", proof.Seed)
-	fmt.Fprintf(stdout, "entry list:    %d entries, sha256 %s\n", len(entries), draw.EntryListHash(entries))
+	fmt.Fprintf(stdout, "entry list:    %d entries, blake2b-256 %s\n", len(entries), draw.EntryListHash(entries))
 	fmt.Fprintf(stdout, "parameters:    %d winners, visit bonus ×%g, %d excluded\n", proof.WinnerCount, proof.VisitBonusWeight, len(proof.Exclusions))
 	if err := draw.Verify(proof, entries); err != nil {
 		fmt.Fprintf(stdout, "MISMATCH: %v\n", err)

@@ -77,7 +77,7 @@ func evWaitJob(t *testing.T, e *Env, o Owner, jobID string) evJob {
 		if job.Status == "COMPLETED" || job.Status == "FAILED" {
 			return job
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("job %s still %s after 20s", jobID, job.Status)
 	return job
@@ -387,7 +387,7 @@ func TestEventSoldOutAndPeriodEnd(t *testing.T) {
 // owner still gets three options and the document says the local planner
 // served them; with both healthy, Claude and GPT served them.
 func TestEventProviderFallback(t *testing.T) {
-	e := Start(t, evRemoteAI("0"))
+	e := Start(t, evRemoteAI("0"), noLimits)
 	o := e.SignupOwner("HAIR", "인천광역시 연수구")
 
 	evSetFaults(t, e, `{"anthropic":{"errorRate":1,"errorStatus":529,"retryAfter":"1s"},"openai":{"errorRate":1,"errorStatus":500}}`)

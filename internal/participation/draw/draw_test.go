@@ -3,6 +3,7 @@ package draw
 import (
 	"bytes"
 	"crypto/sha256"
+
 	"encoding/hex"
 	"errors"
 	"math"
@@ -10,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/crypto/blake2b"
 )
 
 func testSeed() Seed {
@@ -77,7 +80,7 @@ func TestGoldenVector(t *testing.T) {
 	if list.String() != wantList {
 		t.Fatalf("entry list = %q, want %q", list.String(), wantList)
 	}
-	sum := sha256.Sum256([]byte(wantList))
+	sum := blake2b.Sum256([]byte(wantList))
 	if got, want := p.EntryListHash, hex.EncodeToString(sum[:]); got != want {
 		t.Fatalf("EntryListHash = %s, want %s", got, want)
 	}
@@ -321,9 +324,9 @@ func TestEntryListRoundTrip(t *testing.T) {
 	if err := WriteEntryList(&buf, es); err != nil {
 		t.Fatal(err)
 	}
-	sum := sha256.Sum256(buf.Bytes())
+	sum := blake2b.Sum256(buf.Bytes())
 	if got, want := EntryListHash(es), hex.EncodeToString(sum[:]); got != want {
-		t.Fatalf("EntryListHash = %s, want SHA-256 of the written list %s", got, want)
+		t.Fatalf("EntryListHash = %s, want BLAKE2b-256 of the written list %s", got, want)
 	}
 	back, err := ReadEntryList(&buf)
 	if err != nil {
@@ -514,7 +517,7 @@ func TestEntryListHashFastPaths(t *testing.T) {
 		if err := WriteEntryList(&buf, es); err != nil {
 			t.Fatal(err)
 		}
-		sum := sha256.Sum256(buf.Bytes())
+		sum := blake2b.Sum256(buf.Bytes())
 		if got, want := EntryListHash(es), hex.EncodeToString(sum[:]); got != want {
 			t.Fatalf("n=%d: EntryListHash = %s, want %s", n, got, want)
 		}
