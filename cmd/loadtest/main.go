@@ -62,6 +62,8 @@ func main() {
 		coupons     = flag.Int("coupons", 100, "coupon test: stock")
 		skipBurst   = flag.Bool("skip-burst", false, "skip the burst test")
 		skipSustain = flag.Bool("skip-sustained", false, "skip the sustained test")
+		pprofAddr   = flag.String("pprof-addr", "", "serve net/http/pprof from the child on this loopback address (e.g. 127.0.0.1:6061)")
+		profPrefix  = flag.String("profile", "", "write CPU profiles of the server and of this load generator for the burst and sustained phases to PREFIX-{server,client}-{phase}.prof (needs -pprof-addr)")
 	)
 	flag.Parse()
 	if *dataDir == "" {
@@ -83,7 +85,7 @@ func main() {
 	if *pgURL != "" {
 		*pgURL = freshSchema(*pgURL)
 	}
-	srv, err := startServer(*dataDir, *pgURL, *syncMode)
+	srv, err := startServer(*dataDir, *pgURL, *syncMode, *pprofAddr)
 	if err != nil {
 		fatal(err)
 	}
@@ -93,7 +95,8 @@ func main() {
 		mode = "PostgreSQL"
 	}
 	fmt.Printf("# participation load test — %s, GOMAXPROCS=%d, %s/%s\n", mode, runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH)
-	fmt.Printf("server %s, data dir %s\n\n", srv.url, *dataDir)
+	fmt.Printf("server %s, data dir %s, load average before: %s\n\n", srv.url, *dataDir, loadAvg())
+	prof := profiler{addr: *pprofAddr, prefix: *profPrefix, pid: srv.cmd.Process.Pid}
 
 	d, err := db.Open(context.Background(), db.Config{Path: filepath.Join(*dataDir, "autoevent.db"), PostgresURL: *pgURL, Synchronous: *syncMode})
 	if err != nil {
@@ -108,18 +111,23 @@ func main() {
 	failed := false
 	if !*skipBurst {
 		ev := srv.approve(owner, "LOTTERY", 0)
+		m := prof.start("burst", 0)
 		r := burst(srv.url, ev, *conns)
+		usage := m.stop()
 		n, distinct := countEntries(d, ev)
 		ok := r.errors == 0 && n == int64(r.created) && distinct == n && r.distinctNumbers == r.created
 		fmt.Printf("burst: %d concurrent connections, one entry each\n", *conns)
 		fmt.Printf("  201: %d, errors: %d, p50 %s, p99 %s, max %s, wall %s (%.0f entries/s)\n",
 			r.created, r.errors, r.p(50), r.p(99), r.p(100), r.wall.Round(time.Millisecond), float64(r.created)/r.wall.Seconds())
-		fmt.Printf("  database: %d rows, %d distinct phones, %d distinct entry numbers answered → %s\n\n", n, distinct, r.distinctNumbers, verdict(ok))
+		fmt.Printf("  database: %d rows, %d distinct phones, %d distinct entry numbers answered → %s\n", n, distinct, r.distinctNumbers, verdict(ok))
+		fmt.Printf("  %s\n\n", usage)
 		failed = failed || !ok
 	}
 	if !*skipSustain {
 		ev := srv.approve(owner, "LOTTERY", 0)
+		m := prof.start("sustained", *duration)
 		r := sustained(srv.url, ev, *rate, *duration)
+		usage := m.stop()
 		n, distinct := countEntries(d, ev)
 		ok := n == int64(r.created) && distinct == n
 		fmt.Printf("sustained: open model, %d entries/s offered for %s\n", *rate, *duration)
@@ -128,7 +136,8 @@ func main() {
 		fmt.Printf("  database: %d rows, %d distinct phones → %s\n", n, distinct, verdict(ok))
 		fmt.Printf("  vs raw one-row-per-transaction: %.1f×\n", float64(r.created)/r.wall.Seconds()/raw)
 		b, n2 := batchStats(srv.url)
-		fmt.Printf("  group commit so far: %.0f transactions carried %.0f entries (mean batch %.1f)\n\n", b, n2, n2/max(b, 1))
+		fmt.Printf("  group commit so far: %.0f transactions carried %.0f entries (mean batch %.1f)\n", b, n2, n2/max(b, 1))
+		fmt.Printf("  %s\n\n", usage)
 		failed = failed || !ok
 	}
 	for rep := 0; rep < *couponReps; rep++ {
@@ -167,12 +176,15 @@ type server struct {
 	once  sync.Once
 }
 
-func startServer(dataDir, pgURL, sync string) (*server, error) {
+func startServer(dataDir, pgURL, sync, pprofAddr string) (*server, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
 	cmd := exec.Command(exe, "-serve", "-data-dir", dataDir, "-postgres-url", pgURL, "-sqlite-synchronous", sync)
+	if pprofAddr != "" {
+		cmd.Env = append(os.Environ(), "LOADTEST_PPROF_ADDR="+pprofAddr)
+	}
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	httppprof "net/http/pprof"
 	"os"
 	"os/signal"
 	"runtime/pprof"
@@ -46,6 +48,14 @@ func serve(dataDir, pgURL, sync string) error {
 			return err
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if addr := os.Getenv("LOADTEST_PPROF_ADDR"); addr != "" {
+		// Only when the parent asks (-pprof-addr): a separate loopback
+		// listener, so profiling never shares the app's router.
+		mux := http.NewServeMux()
+		mux.HandleFunc("/debug/pprof/", httppprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", httppprof.Profile)
+		go func() { _ = http.ListenAndServe(addr, mux) }()
 	}
 	ctx, cancel := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer cancel()

@@ -233,14 +233,14 @@ func (s *Service) cacheResult(ctx context.Context, st StoredResult) {
 // HandleJob runs one ai-job: trends (cache-aside, 24 h), the plan (local
 // planner or Claude + GPT in parallel with fallbacks), validation, then the
 // result saved with RecommendationReady in one transaction and cached 1 h.
-func (s *Service) HandleJob(ctx context.Context, job jobs.Job, progress jobs.Progress) (string, error) {
+func (s *Service) HandleJob(ctx context.Context, job jobs.Job, progress jobs.Progress) (jobs.Result, error) {
 	var in jobInput
 	if err := json.Unmarshal(job.Input, &in); err != nil {
-		return "", errBadJobInput.Wrap(err)
+		return jobs.Result{}, errBadJobInput.Wrap(err)
 	}
 	req := in.Request
 	if req.EventID != job.SubjectID {
-		return "", errBadJobInput.Wrap(fmt.Errorf("job %s: event %q, subject %q", job.ID, req.EventID, job.SubjectID))
+		return jobs.Result{}, errBadJobInput.Wrap(fmt.Errorf("job %s: event %q, subject %q", job.ID, req.EventID, job.SubjectID))
 	}
 	rec := s.d.Recommender
 	kb := rec.Planner().KB()
@@ -252,16 +252,16 @@ func (s *Service) HandleJob(ctx context.Context, job jobs.Job, progress jobs.Pro
 		return kb.Analyze(req), nil
 	})
 	if err != nil {
-		return "", err
+		return jobs.Result{}, err
 	}
 
 	progress(ctx, 60, "이벤트 기획 중")
 	doc, err := rec.Recommend(ctx, req)
 	if err != nil {
 		if errors.Is(err, ErrInvalidRequest) {
-			return "", errBadJobInput.Wrap(err)
+			return jobs.Result{}, errBadJobInput.Wrap(err)
 		}
-		return "", err
+		return jobs.Result{}, err
 	}
 
 	progress(ctx, 90, "검증 중")
@@ -269,7 +269,7 @@ func (s *Service) HandleJob(ctx context.Context, job jobs.Job, progress jobs.Pro
 		doc.TrendAnalysis = analysis
 	}
 	if err := doc.Validate(); err != nil {
-		return "", fmt.Errorf("ai: job %s produced an invalid document: %w", job.ID, err)
+		return jobs.Result{}, fmt.Errorf("ai: job %s produced an invalid document: %w", job.ID, err)
 	}
 	variant := req.Variant
 	st := StoredResult{OwnerID: job.OwnerID, Variant: variant, JobID: job.ID, Doc: doc}
@@ -282,15 +282,29 @@ func (s *Service) HandleJob(ctx context.Context, job jobs.Job, progress jobs.Pro
 			JobID: job.ID, AIProvider: doc.AIProvider, OptionCount: len(doc.Recommendations), GeneratedAt: doc.GeneratedAt, OccurredAt: now})
 	})
 	if err != nil {
-		return "", err
+		return jobs.Result{}, err
 	}
 	s.cacheResult(ctx, st)
 	s.d.Log.Info("ai: recommendation ready", "event", req.EventID, "job", job.ID, "aiProvider", doc.AIProvider)
-	return "/api/v1/events/" + req.EventID + "/recommendations", nil
+	return jobs.Result{URL: "/api/v1/events/" + req.EventID + "/recommendations",
+		Message: "완료 · " + providerLabel(doc.AIProvider)}, nil
 }
 
 // Kind is the job kind to register with the job manager.
 func (s *Service) Kind(workers int) jobs.Kind {
 	return jobs.Kind{Name: JobKind, Queue: JobQueue, Workers: workers, Timeout: 2 * DefaultTimeout,
 		RetryAfter: 2 * time.Second, Handler: s.HandleJob}
+}
+
+// providerLabel says in the job status who produced the plans.
+func providerLabel(p string) string {
+	switch p {
+	case "local":
+		return "AI 플래너(로컬)가 기획했습니다 (local)"
+	case "local-fallback":
+		return "외부 AI가 응답하지 않아 로컬 플래너가 기획했습니다 (local-fallback)"
+	case "cache-fallback":
+		return "외부 AI가 응답하지 않아 이전 추천 결과를 보여 드립니다 (cache-fallback)"
+	}
+	return "기획: " + p
 }

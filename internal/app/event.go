@@ -117,6 +117,7 @@ func (a *App) callAsStatus(ctx context.Context, r *http.Request, method, path st
 		}
 		rd = bytes.NewReader(b)
 	}
+	ctx = httpapi.Internal(ctx)
 	var req *http.Request
 	var err error
 	if rd != nil {

@@ -387,14 +387,17 @@ func TestEventSoldOutAndPeriodEnd(t *testing.T) {
 // owner still gets three options and the document says the local planner
 // served them; with both healthy, Claude and GPT served them.
 func TestEventProviderFallback(t *testing.T) {
-	e := Start(t, evRemoteAI("0"), noLimits)
+	e := Start(t, evRemoteAI("-1"), noLimits)
 	o := e.SignupOwner("HAIR", "인천광역시 연수구")
 
 	evSetFaults(t, e, `{"anthropic":{"errorRate":1,"errorStatus":529,"retryAfter":"1s"},"openai":{"errorRate":1,"errorStatus":500}}`)
 	ev := evCreate(t, e, o, "REVISIT")
-	_, doc := evRecommend(t, e, o, ev.ID, nil)
+	job, doc := evRecommend(t, e, o, ev.ID, nil)
 	if doc.AIProvider != ai.ProviderLocalFallback || len(doc.Recommendations) != 3 {
 		t.Errorf("both down: %q with %d options, want local-fallback with 3", doc.AIProvider, len(doc.Recommendations))
+	}
+	if !strings.Contains(job.Message, ai.ProviderLocalFallback) {
+		t.Errorf("job message %q does not say which provider served", job.Message)
 	}
 
 	evSetFaults(t, e, `{"anthropic":{},"openai":{}}`)
@@ -414,7 +417,7 @@ func TestEventProviderFallback(t *testing.T) {
 }
 
 // evRemoteAI runs the AI service with the remote providers on the built-in
-// sandboxes; retries as given (tests set 0 to fail fast).
+// sandboxes; retries as given (-1: none, so failures fall back at once).
 func evRemoteAI(retries string) Option {
 	return func(c *config.Config) {
 		c.AIProvider = "remote"

@@ -110,6 +110,9 @@ func (a *API) enter(w http.ResponseWriter, r *http.Request) {
 
 // decodeEntry parses an entry body strictly (unknown fields refused).
 func decodeEntry(body []byte) (EntryInput, error) {
+	if in, ok := fastDecodeEntry(body); ok {
+		return in, nil
+	}
 	var in EntryInput
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

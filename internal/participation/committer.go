@@ -35,6 +35,8 @@ type pendingResult struct {
 type batchStats struct {
 	batches atomic.Int64
 	entries atomic.Int64
+	// DEBUG timing
+	begin, work, commitT atomic.Int64
 }
 
 // BatchStats reports how many transactions the committers ran and how many
@@ -67,6 +69,8 @@ func (s *Service) Stop() {
 	}
 	s.mu.Unlock()
 	s.wg.Wait()
+	s.d.Log.Warn("DEBUG committer", "batches", s.stats.batches.Load(), "entries", s.stats.entries.Load(),
+		"begin", time.Duration(s.stats.begin.Load()), "work", time.Duration(s.stats.work.Load()), "commit", time.Duration(s.stats.commitT.Load()))
 }
 
 var errStopping = apperr.New(apperr.Unavailable, "shutting_down", "서버가 재시작 중입니다. 잠시 후 다시 시도해 주세요.")
@@ -166,7 +170,11 @@ func (s *Service) commit(ctx context.Context, batch []*pending) {
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
 		clear(results)
+		t0 := time.Now()
+		var t1, t2 time.Time
 		err = s.d.DB.InTx(ctx, func(tx *db.Tx) error {
+			t1 = time.Now()
+			defer func() { t2 = time.Now() }()
 			for _, id := range ids {
 				if err := s.commitEvent(ctx, tx, id, groups[id], results); err != nil {
 					return err
@@ -174,6 +182,9 @@ func (s *Service) commit(ctx context.Context, batch []*pending) {
 			}
 			return nil
 		})
+		s.stats.begin.Add(int64(t1.Sub(t0)))
+		s.stats.work.Add(int64(t2.Sub(t1)))
+		s.stats.commitT.Add(int64(time.Since(t2)))
 		if err == nil || !retryable(err) {
 			break
 		}
@@ -200,24 +211,43 @@ func (s *Service) commitEvent(ctx context.Context, tx *db.Tx, eventID string, ps
 	if err != nil {
 		return err
 	}
+	registered := make([]any, 0, len(ps))
 	for i, p := range ps {
 		it := out.Items[i]
 		results[p] = pendingResult{entry: it.Entry, err: it.Err, soldOut: out.SoldOutNow}
 		if it.Err != nil || it.Entry.Repeat {
 			continue
 		}
-		if err := s.d.Publish(ctx, tx, SubjectParticipantRegistered, ParticipantRegistered{
+		registered = append(registered, ParticipantRegistered{
 			EventID: eventID, EntryNumber: it.Entry.EntryNumber, StoreVisit: it.Entry.StoreVisit,
 			Channel: p.entry.Channel, Marketing: it.Entry.Marketing, Coupon: it.Entry.CouponCode != "",
 			OccurredAt: it.Entry.CreatedAt,
-		}); err != nil {
-			return err
-		}
+		})
+	}
+	if err := s.publishAll(ctx, tx, SubjectParticipantRegistered, registered); err != nil {
+		return err
 	}
 	if out.SoldOutNow {
 		if err := s.d.Publish(ctx, tx, SubjectCouponsSoldOut, CouponsSoldOut{
 			EventID: eventID, Issued: out.Event.CouponsIssued, OccurredAt: now,
 		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// publishAll writes payloads to the outbox, in one statement when the app
+// gave a batch publisher.
+func (s *Service) publishAll(ctx context.Context, tx *db.Tx, subject string, payloads []any) error {
+	if len(payloads) == 0 {
+		return nil
+	}
+	if s.d.PublishMany != nil {
+		return s.d.PublishMany(ctx, tx, subject, payloads)
+	}
+	for _, p := range payloads {
+		if err := s.d.Publish(ctx, tx, subject, p); err != nil {
 			return err
 		}
 	}

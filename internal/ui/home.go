@@ -1,19 +1,31 @@
 package ui
 
-import "net/http"
+import (
+	"net/http"
+	"net/url"
 
-// handleHome is the owner's "내 이벤트" page.
+	"github.com/autoevent/autoevent/internal/event"
+)
+
+// homePage is the owner's "내 이벤트".
+type homePage struct {
+	User struct {
+		OwnerName    string `json:"ownerName"`
+		Verification string `json:"verification"`
+	} `json:"user"`
+	Store *struct {
+		Name string `json:"name"`
+	} `json:"store"`
+	Events     []event.Event
+	NextCursor string
+	EventsErr  string
+}
+
+// handleHome is the owner's "내 이벤트" page: their events, newest first,
+// with status badges and the way to the next step of each.
 func (s *Site) handleHome(w http.ResponseWriter, r *http.Request) {
-	var me struct {
-		User struct {
-			OwnerName    string `json:"ownerName"`
-			Verification string `json:"verification"`
-		} `json:"user"`
-		Store *struct {
-			Name string `json:"name"`
-		} `json:"store"`
-	}
-	if err := s.call(w, r, "GET", "/api/v1/users/me", nil, &me); err != nil {
+	var p homePage
+	if err := s.call(w, r, "GET", "/api/v1/users/me", nil, &p); err != nil {
 		if needLogin(err) {
 			http.Redirect(w, r, "/login?next=/app", http.StatusSeeOther)
 			return
@@ -21,5 +33,14 @@ func (s *Site) handleHome(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusBadGateway, "잠시 후 다시 시도해 주세요", "정보를 불러오지 못했습니다.")
 		return
 	}
-	s.render(w, r, http.StatusOK, "home.html", View{Title: "내 이벤트", SignedIn: true, Data: me})
+	var page event.Page
+	q := "/api/v1/events?limit=20"
+	if c := r.URL.Query().Get("cursor"); c != "" && len(c) < 200 {
+		q += "&cursor=" + url.QueryEscape(c)
+	}
+	if err := s.call(w, r, "GET", q, nil, &page); err != nil {
+		p.EventsErr, _ = formErrors(err)
+	}
+	p.Events, p.NextCursor = page.Items, page.NextCursor
+	s.render(w, r, http.StatusOK, "home.html", View{Title: "내 이벤트", SignedIn: true, Data: p})
 }

@@ -10,7 +10,9 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"hash"
 	"strings"
+	"sync"
 )
 
 // Field ciphertext layout:
@@ -49,6 +51,9 @@ type FieldCipher struct {
 	current byte
 	aeads   map[byte]cipher.AEAD
 	hashKey []byte
+	// macs reuses keyed HMAC states: hmac.New derives the inner and outer
+	// pads on every call, a third of a lookup hash's cost on the entry path.
+	macs sync.Pool
 }
 
 // NewFieldCipher builds a FieldCipher: current encrypts, previous keys still
@@ -235,9 +240,16 @@ func (c *FieldCipher) DecryptString(s string) (string, error) {
 // value for unique indexes on encrypted columns. Normalise the value first
 // (e.g. bizno.Normalize), or equal values will hash differently.
 func (c *FieldCipher) Hash(value string) string {
-	m := hmac.New(sha256.New, c.hashKey)
+	m, _ := c.macs.Get().(hash.Hash)
+	if m == nil {
+		m = hmac.New(sha256.New, c.hashKey)
+	}
+	m.Reset()
 	m.Write([]byte(value))
-	return hex.EncodeToString(m.Sum(nil))
+	var sum [sha256.Size]byte
+	out := hex.EncodeToString(m.Sum(sum[:0]))
+	c.macs.Put(m)
+	return out
 }
 
 // NeedsReencrypt reports whether ciphertext was made under a key other than

@@ -300,3 +300,88 @@ func TestPruneProcessed(t *testing.T) {
 		t.Errorf("recent record pruned")
 	}
 }
+
+// TestEnqueueManyWritesEveryRowInOrder: one call spanning several
+// multi-row statements (more than enqueueChunk rows) publishes every
+// payload once, in the order given; a rolled-back call publishes nothing.
+func TestEnqueueManyWritesEveryRowInOrder(t *testing.T) {
+	matrix(t, nil, func(t *testing.T, d *db.DB, b *Bus) {
+		ctx := context.Background()
+		r := runRelay(t, d, b)
+		const n = enqueueChunk + 300
+		payloads := make([]any, n)
+		for i := range payloads {
+			payloads[i] = testEvent{N: i}
+		}
+		errRollback := errors.New("rollback")
+		if err := d.InTx(ctx, func(tx *db.Tx) error {
+			if _, err := r.EnqueueMany(ctx, tx, "events.test.rolledback", []any{testEvent{N: -1}}); err != nil {
+				return err
+			}
+			return errRollback
+		}); !errors.Is(err, errRollback) {
+			t.Fatalf("rolled-back tx: err = %v, want %v", err, errRollback)
+		}
+		var ids []string
+		if err := d.InTx(ctx, func(tx *db.Tx) (err error) {
+			ids, err = r.EnqueueMany(ctx, tx, "events.test.many", payloads)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if len(ids) != n {
+			t.Fatalf("EnqueueMany returned %d ids, want %d", len(ids), n)
+		}
+		eventually(t, 20*time.Second, "outbox drained", func() bool {
+			s, err := r.Stats(ctx)
+			return err == nil && s.Pending == 0
+		})
+		msgs := streamMsgs(t, b, StreamEvents)
+		if len(msgs) != n {
+			t.Fatalf("stream holds %d messages, want %d", len(msgs), n)
+		}
+		for i, m := range msgs {
+			if got := m.Header.Get(jetstream.MsgIDHeader); got != ids[i] {
+				t.Fatalf("message %d id = %s, want %s (payload order)", i, got, ids[i])
+			}
+			var ev testEvent
+			if err := json.Unmarshal(m.Data, &ev); err != nil || ev.N != i {
+				t.Fatalf("message %d payload = %s (%v), want n=%d", i, m.Data, err, i)
+			}
+			if got, want := m.Subject, b.wire("events.test.many"); got != want {
+				t.Fatalf("message %d subject = %q, want %q", i, got, want)
+			}
+		}
+	})
+}
+
+func TestEnqueueManyRejectsBadInput(t *testing.T) {
+	d := openSQLite(t)
+	b := openBus(t, "embedded", nil)
+	r := NewRelay(d, b, nil)
+	ctx := context.Background()
+	tests := []struct {
+		name     string
+		subject  string
+		payloads []any
+		want     error
+	}{
+		{"subject outside events", "jobs.x", []any{1}, ErrSubject},
+		{"unencodable payload", "events.test.bad", []any{testEvent{N: 1}, func() {}}, ErrPayload},
+		{"invalid raw JSON", "events.test.bad", []any{json.RawMessage(`{`)}, ErrPayload},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := d.InTx(ctx, func(tx *db.Tx) error {
+				_, err := r.EnqueueMany(ctx, tx, tc.subject, tc.payloads)
+				return err
+			})
+			if !errors.Is(err, tc.want) {
+				t.Errorf("err = %v, want %v", err, tc.want)
+			}
+		})
+	}
+	if got := countRows(t, d, "SELECT COUNT(*) FROM bus_outbox"); got != 0 {
+		t.Errorf("outbox holds %d rows after rejected calls, want 0", got)
+	}
+}

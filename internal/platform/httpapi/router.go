@@ -70,6 +70,17 @@ func MustPrincipal(ctx context.Context) (Principal, error) {
 	return p, nil
 }
 
+type internalKey struct{}
+
+// Internal marks ctx as a call one service makes to another on behalf of a
+// request the gateway already counted, so it is not rate-limited twice. It
+// is a context value: clients cannot set it.
+func Internal(ctx context.Context) context.Context {
+	return context.WithValue(ctx, internalKey{}, true)
+}
+
+func isInternal(ctx context.Context) bool { v, _ := ctx.Value(internalKey{}).(bool); return v }
+
 // Authenticator verifies a request's credentials.
 type Authenticator func(r *http.Request) (Principal, error)
 
@@ -191,7 +202,7 @@ func (r *Router) guard(rt Route, next http.Handler) http.Handler {
 }
 
 func (r *Router) allow(w http.ResponseWriter, req *http.Request, key string, perMinute int) bool {
-	if perMinute <= 0 || r.cfg.Limiter == nil {
+	if perMinute <= 0 || r.cfg.Limiter == nil || isInternal(req.Context()) {
 		return true
 	}
 	ok, retry, err := r.cfg.Limiter.Allow(req.Context(), key, perMinute, time.Minute)

@@ -76,8 +76,16 @@ type Queue interface {
 // Progress lets a running handler report progress (0–100) and a message.
 type Progress func(ctx context.Context, percent int, message string)
 
-// Handler runs one job and returns the URL of its result.
-type Handler func(ctx context.Context, job Job, progress Progress) (resultURL string, err error)
+// Result is what a finished job hands back: the URL of its result and a
+// short final message for the status (default "완료"), e.g. which provider
+// served it.
+type Result struct {
+	URL     string
+	Message string
+}
+
+// Handler runs one job.
+type Handler func(ctx context.Context, job Job, progress Progress) (Result, error)
 
 // Kind configures one job kind.
 type Kind struct {
@@ -305,14 +313,17 @@ func (m *Manager) run(ctx context.Context, k Kind, payload []byte, attempt int) 
 			m.log.Warn("jobs: progress update failed", "job", job.ID, "err", err)
 		}
 	}
-	resultURL, err := k.Handler(runCtx, job, progress)
+	result, err := k.Handler(runCtx, job, progress)
 	if ctx.Err() != nil {
 		// Shutting down: leave the job to be redelivered to the next process.
 		return ctx.Err()
 	}
 	if err == nil {
+		if result.Message == "" {
+			result.Message = "완료"
+		}
 		return m.update(context.WithoutCancel(ctx), job.ID, "status = ?, progress = 100, message = ?, result_url = ?",
-			Completed, "완료", resultURL)
+			Completed, result.Message, result.URL)
 	}
 	code, msg := "job_failed", "작업을 완료하지 못했습니다."
 	if e, ok := apperr.As(err); ok {

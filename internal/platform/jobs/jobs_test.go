@@ -84,10 +84,10 @@ func TestJobLifecycle(t *testing.T) {
 		r := newRig(t, d, t.TempDir())
 		release := make(chan struct{})
 		m := r.manager(t, jobs.Kind{Name: "echo", Queue: "echo", Workers: 2, Timeout: 5 * time.Second,
-			Handler: func(ctx context.Context, j jobs.Job, p jobs.Progress) (string, error) {
+			Handler: func(ctx context.Context, j jobs.Job, p jobs.Progress) (jobs.Result, error) {
 				p(ctx, 50, "절반")
 				<-release
-				return "/api/v1/results/" + j.SubjectID, nil
+				return jobs.Result{URL: "/api/v1/results/" + j.SubjectID}, nil
 			}})
 		if err := m.Start(ctx); err != nil {
 			t.Fatal(err)
@@ -151,9 +151,9 @@ func TestJobTimeoutFails(t *testing.T) {
 		defer cancel()
 		r := newRig(t, d, t.TempDir())
 		m := r.manager(t, jobs.Kind{Name: "slow", Queue: "slow", Timeout: 100 * time.Millisecond, MaxAttempts: 1,
-			Handler: func(ctx context.Context, j jobs.Job, p jobs.Progress) (string, error) {
+			Handler: func(ctx context.Context, j jobs.Job, p jobs.Progress) (jobs.Result, error) {
 				<-ctx.Done()
-				return "", ctx.Err()
+				return jobs.Result{}, ctx.Err()
 			}})
 		if err := m.Start(ctx); err != nil {
 			t.Fatal(err)
@@ -181,16 +181,16 @@ func TestJobSurvivesRestart(t *testing.T) {
 		started := make(chan struct{}, 4)
 		kind := func(block bool) jobs.Kind {
 			return jobs.Kind{Name: "work", Queue: "work", Timeout: 10 * time.Second,
-				Handler: func(ctx context.Context, j jobs.Job, p jobs.Progress) (string, error) {
+				Handler: func(ctx context.Context, j jobs.Job, p jobs.Progress) (jobs.Result, error) {
 					runs.Add(1)
 					started <- struct{}{}
 					if block {
 						<-ctx.Done() // the process is going away
-						return "", ctx.Err()
+						return jobs.Result{}, ctx.Err()
 					}
 					var in map[string]int
 					_ = json.Unmarshal(j.Input, &in)
-					return "/done", nil
+					return jobs.Result{URL: "/done"}, nil
 				}}
 		}
 		ctx1, stop1 := context.WithCancel(context.Background())
