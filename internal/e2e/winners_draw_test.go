@@ -35,6 +35,10 @@ func TestWinnersDrawJourney(t *testing.T) {
 		}
 		var pending winners.Draw
 		res.JSON(t, &pending)
+		// The commitment is on the public event page before the draw.
+		if page := e.Do("GET", "/e/"+ev.Code, "", nil); !strings.Contains(string(page.Body), pending.Commitment) {
+			t.Errorf("public page does not show the commitment %s", pending.Commitment)
+		}
 		res = e.Do("POST", "/api/v1/events/"+ev.ID+"/draws", ev.Owner.Token, map[string]any{"winnerCount": 3, "visitBonusWeight": 2})
 		if res.Status != http.StatusCreated {
 			t.Fatalf("draw: %d %s", res.Status, res.Body)

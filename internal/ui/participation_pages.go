@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/autoevent/autoevent/internal/participation/winners"
 )
 
 // participationRoutes registers the public entry pages (/e/{code}) and the
@@ -44,6 +46,7 @@ type publicPage struct {
 	VisitToken string
 	Channel    string
 	Result     *entryResult
+	Draws      *winners.EventDraws // lottery commitments and results, nil for first-come
 }
 
 type entryResult struct {
@@ -72,8 +75,11 @@ func (s *Site) handlePublicEvent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	s.render(w, r, http.StatusOK, "public_event.html", View{Title: ev.Title, Layout: "public",
-		Data: publicPage{Event: ev, VisitToken: limit(q.Get("v"), 512), Channel: limit(q.Get("c"), 32)}})
+	page := publicPage{Event: ev, VisitToken: limit(q.Get("v"), 512), Channel: limit(q.Get("c"), 32)}
+	if ev.Method == "LOTTERY" {
+		page.Draws = s.PublicDraws(r, ev.EventID)
+	}
+	s.render(w, r, http.StatusOK, "public_event.html", View{Title: ev.Title, Layout: "public", Data: page})
 }
 
 func limit(s string, n int) string {
