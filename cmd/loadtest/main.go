@@ -34,6 +34,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -62,10 +63,13 @@ func main() {
 		coupons     = flag.Int("coupons", 100, "coupon test: stock")
 		skipBurst   = flag.Bool("skip-burst", false, "skip the burst test")
 		skipSustain = flag.Bool("skip-sustained", false, "skip the sustained test")
+		netClient   = flag.Bool("net-http-client", false, "send with net/http's client instead of the lean raw HTTP/1.1 client (costs the shared CPU about as much as the server's entry path)")
+		sconns      = flag.Int("sustained-conns", 4096, "sustained: keep-alive connections (workers) sending the due requests")
 		pprofAddr   = flag.String("pprof-addr", "", "serve net/http/pprof from the child on this loopback address (e.g. 127.0.0.1:6061)")
 		profPrefix  = flag.String("profile", "", "write CPU profiles of the server and of this load generator for the burst and sustained phases to PREFIX-{server,client}-{phase}.prof (needs -pprof-addr)")
 	)
 	flag.Parse()
+	useNetHTTP = *netClient
 	if *dataDir == "" {
 		d, err := os.MkdirTemp("", "autoevent-loadtest-")
 		if err != nil {
@@ -75,6 +79,11 @@ func main() {
 			defer os.RemoveAll(d)
 		}
 		*dataDir = d
+	}
+	if !*serveMode {
+		// The load generator shares the machine with the server: collect
+		// its garbage less often (the server keeps the runtime default).
+		debug.SetGCPercent(400)
 	}
 	if *serveMode {
 		if err := serve(*dataDir, *pgURL, *syncMode); err != nil {
@@ -111,8 +120,8 @@ func main() {
 	failed := false
 	if !*skipBurst {
 		ev := srv.approve(owner, "LOTTERY", 0)
-		m := prof.start("burst", 0)
-		r := burst(srv.url, ev, *conns)
+		var m *measure
+		r := burst(srv.url, ev, *conns, func() { m = prof.start("burst", 0) })
 		usage := m.stop()
 		n, distinct := countEntries(d, ev)
 		ok := r.errors == 0 && n == int64(r.created) && distinct == n && r.distinctNumbers == r.created
@@ -125,8 +134,8 @@ func main() {
 	}
 	if !*skipSustain {
 		ev := srv.approve(owner, "LOTTERY", 0)
-		m := prof.start("sustained", *duration)
-		r := sustained(srv.url, ev, *rate, *duration)
+		var m *measure
+		r := sustained(srv.url, ev, *rate, *duration, *sconns, func() { m = prof.start("sustained", *duration) })
 		usage := m.stop()
 		n, distinct := countEntries(d, ev)
 		ok := n == int64(r.created) && distinct == n
@@ -142,7 +151,7 @@ func main() {
 	}
 	for rep := 0; rep < *couponReps; rep++ {
 		ev := srv.approve(owner, "FIRST_COME", *coupons)
-		r := burst(srv.url, ev, *couponReqs)
+		r := burst(srv.url, ev, *couponReqs, nil)
 		issued := couponsIssued(d, ev)
 		ok := r.withCoupon == *coupons && issued == *coupons && r.created == *coupons && r.errors == 0
 		fmt.Printf("coupons rep %2d: %d requests, %d coupons answered, %d in the database, %d sold-out answers, errors %d, p99 %s → %s\n",
@@ -402,6 +411,9 @@ type answer struct {
 
 var phoneSeq atomic.Int64
 
+// useNetHTTP selects net/http's client for the load (-net-http-client).
+var useNetHTTP bool
+
 func nextBody() []byte {
 	n := phoneSeq.Add(1)
 	return []byte(fmt.Sprintf(`{"name":"손님%d","phone":"010%08d","consents":{"marketing":%t}}`, n, n%100_000_000, n%3 == 0))
@@ -471,27 +483,25 @@ func send(client *http.Client, url string, body []byte) (int, []byte, error) {
 // burst opens n connections first (a listen backlog of 4096 would turn
 // 10,000 simultaneous dials into SYN retries measured as entry latency),
 // then has all n submit one distinct entry at the same instant.
-func burst(base string, e ev, n int) result {
-	tr := &http.Transport{MaxIdleConns: n, MaxIdleConnsPerHost: n, MaxConnsPerHost: n, IdleConnTimeout: time.Minute}
-	defer tr.CloseIdleConnections()
-	client := &http.Client{Transport: tr, Timeout: 60 * time.Second}
-	// Open the connections, 500 dials at a time.
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 500)
-	for i := 0; i < n; i++ {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			if res, err := client.Get(base + "/healthz"); err == nil {
-				_, _ = io.Copy(io.Discard, res.Body)
-				res.Body.Close()
+func burst(base string, e ev, n int, atStart func()) result {
+	path := "/api/v1/public/events/" + e.id + "/entries"
+	var post func(i int, body []byte) (int, []byte, error)
+	if useNetHTTP {
+		tr := &http.Transport{MaxIdleConns: n, MaxIdleConnsPerHost: n, MaxConnsPerHost: n, IdleConnTimeout: time.Minute}
+		defer tr.CloseIdleConnections()
+		client := &http.Client{Transport: tr, Timeout: 60 * time.Second}
+		warm(client, base, n)
+		post = func(_ int, body []byte) (int, []byte, error) { return send(client, base+path, body) }
+	} else {
+		conns := dialAll(base, n)
+		defer func() {
+			for _, c := range conns {
+				c.close()
 			}
 		}()
+		post = func(i int, body []byte) (int, []byte, error) { return conns[i].post(path, body, 60*time.Second) }
 	}
-	wg.Wait()
-	url := base + "/api/v1/public/events/" + e.id + "/entries"
+	var wg sync.WaitGroup
 	bodies := make([][]byte, n)
 	for i := range bodies {
 		bodies[i] = nextBody()
@@ -504,9 +514,12 @@ func burst(base string, e ev, n int) result {
 			defer wg.Done()
 			<-gate
 			t0 := time.Now()
-			st, b, err := send(client, url, bodies[i])
+			st, b, err := post(i, bodies[i])
 			c.record(time.Since(t0), st, b, err)
 		}()
+	}
+	if atStart != nil {
+		atStart() // after the connections are open
 	}
 	start := time.Now()
 	close(gate)
@@ -516,16 +529,51 @@ func burst(base string, e ev, n int) result {
 
 // sustained offers rate entries per second for dur (open model: request i
 // is due at start + i/rate whether or not earlier ones have answered; its
-// latency counts from that due time).
-func sustained(base string, e ev, rate int, dur time.Duration) result {
-	tr := &http.Transport{MaxIdleConns: 4096, MaxIdleConnsPerHost: 4096, MaxConnsPerHost: 8192, IdleConnTimeout: time.Minute}
-	defer tr.CloseIdleConnections()
-	client := &http.Client{Transport: tr, Timeout: 60 * time.Second}
-	url := base + "/api/v1/public/events/" + e.id + "/entries"
+// latency counts from that due time, so time spent waiting for a free
+// connection is counted, not hidden). conns workers, each on its own
+// keep-alive connection opened before the clock starts, send the due
+// requests: a goroutine and a dial per request would make the load
+// generator, which shares the machine, the bottleneck.
+func sustained(base string, e ev, rate int, dur time.Duration, conns int, atStart func()) result {
+	path := "/api/v1/public/events/" + e.id + "/entries"
+	var post func(w int, body []byte) (int, []byte, error)
+	if useNetHTTP {
+		tr := &http.Transport{MaxIdleConns: conns, MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, IdleConnTimeout: time.Minute}
+		defer tr.CloseIdleConnections()
+		client := &http.Client{Transport: tr, Timeout: 60 * time.Second}
+		warm(client, base, conns)
+		post = func(_ int, body []byte) (int, []byte, error) { return send(client, base+path, body) }
+	} else {
+		cs := dialAll(base, conns)
+		defer func() {
+			for _, c := range cs {
+				c.close()
+			}
+		}()
+		post = func(w int, body []byte) (int, []byte, error) { return cs[w].post(path, body, 60*time.Second) }
+	}
 	total := int(float64(rate) * dur.Seconds())
+	type job struct {
+		at   time.Time
+		body []byte
+	}
+	jobs := make(chan job, total)
 	c := newCollector()
 	var wg sync.WaitGroup
+	for w := 0; w < conns; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				st, b, err := post(w, j.body)
+				c.record(time.Since(j.at), st, b, err)
+			}
+		}()
+	}
 	interval := time.Second / time.Duration(rate)
+	if atStart != nil {
+		atStart()
+	}
 	start := time.Now()
 	// Tick every millisecond and release the requests that are due: a
 	// timer per request would cost more than the request.
@@ -536,18 +584,40 @@ func sustained(base string, e ev, rate int, dur time.Duration) result {
 		<-tick.C
 		due := min(int(time.Since(start)/interval)+1, total)
 		for ; sent < due; sent++ {
-			at := start.Add(time.Duration(sent) * interval)
-			body := nextBody()
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				st, b, err := send(client, url, body)
-				c.record(time.Since(at), st, b, err)
-			}()
+			jobs <- job{at: start.Add(time.Duration(sent) * interval), body: nextBody()}
 		}
 	}
+	close(jobs)
 	wg.Wait()
 	return c.done(time.Since(start))
+}
+
+// warm opens n keep-alive connections, 500 dials at a time: each request
+// keeps its connection busy (body unread) until all n are open, so the
+// transport cannot hand one connection to several of them.
+func warm(client *http.Client, base string, n int) {
+	var opened, done sync.WaitGroup
+	sem := make(chan struct{}, 500)
+	gate := make(chan struct{})
+	for i := 0; i < n; i++ {
+		opened.Add(1)
+		done.Add(1)
+		go func() {
+			defer done.Done()
+			sem <- struct{}{}
+			res, err := client.Get(base + "/healthz")
+			<-sem
+			opened.Done()
+			<-gate
+			if err == nil {
+				_, _ = io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+			}
+		}()
+	}
+	opened.Wait()
+	close(gate)
+	done.Wait()
 }
 
 // batchStats reads the committers' counters from /metrics.

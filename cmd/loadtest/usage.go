@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -40,6 +41,27 @@ func cpuTime(pid string) time.Duration {
 	return time.Duration(u+st) * time.Second / clockTicks
 }
 
+// machineTicks returns the busy and total jiffies of all CPUs (/proc/stat).
+func machineTicks() (busy, total int64) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line) // cpu user nice system idle iowait irq softirq steal ...
+	for i, v := range f[1:] {
+		n, _ := strconv.ParseInt(v, 10, 64)
+		if i >= 8 { // guest time is already in user
+			break
+		}
+		total += n
+		if i != 3 && i != 4 { // idle, iowait
+			busy += n
+		}
+	}
+	return busy, total
+}
+
 func loadAvg() string {
 	b, err := os.ReadFile("/proc/loadavg")
 	if err != nil {
@@ -59,6 +81,7 @@ type profiler struct {
 
 type measure struct {
 	p              profiler
+	busy0, total0  int64
 	phase          string
 	t0             time.Time
 	server, client time.Duration
@@ -72,6 +95,7 @@ type measure struct {
 func (p profiler) start(phase string, dur time.Duration) *measure {
 	m := &measure{p: p, phase: phase, t0: time.Now(), load: loadAvg(),
 		server: cpuTime(strconv.Itoa(p.pid)), client: cpuTime("self")}
+	m.busy0, m.total0 = machineTicks()
 	if p.prefix == "" || p.addr == "" {
 		return m
 	}
@@ -97,6 +121,8 @@ func (p profiler) start(phase string, dur time.Duration) *measure {
 // stop ends the phase and describes the CPU both processes used in it.
 func (m *measure) stop() string {
 	wall := time.Since(m.t0)
+	busy, total := machineTicks()
+	machine := float64(busy-m.busy0) / float64(max(total-m.total0, 1)) * float64(runtime.NumCPU())
 	server := cpuTime(strconv.Itoa(m.p.pid)) - m.server
 	client := cpuTime("self") - m.client
 	if m.clientProf != nil {
@@ -108,8 +134,8 @@ func (m *measure) stop() string {
 			fmt.Fprintln(os.Stderr, "server profile:", err)
 		}
 	}
-	return fmt.Sprintf("CPU over %s: server %.2f cores, load generator %.2f cores (2 vCPU machine); load average at start %s",
-		wall.Round(time.Millisecond), server.Seconds()/wall.Seconds(), client.Seconds()/wall.Seconds(), m.load)
+	return fmt.Sprintf("CPU over %s: server %.2f cores, load generator %.2f cores, whole machine %.2f of %d (PostgreSQL, other jobs); load average at start %s",
+		wall.Round(time.Millisecond), server.Seconds()/wall.Seconds(), client.Seconds()/wall.Seconds(), machine, runtime.NumCPU(), m.load)
 }
 
 func fetchProfile(url, path string) error {

@@ -9,6 +9,7 @@ import (
 	"github.com/autoevent/autoevent/internal/participation"
 	participationsql "github.com/autoevent/autoevent/internal/participation/sqlstore"
 	"github.com/autoevent/autoevent/internal/participation/visit"
+	"github.com/autoevent/autoevent/internal/platform/db"
 )
 
 func init() { modules["participation"] = append(modules["participation"], wireParticipation) }
@@ -38,7 +39,12 @@ func wireParticipation(ctx context.Context, a *App, local bool) error {
 		ipLimit = -1
 	}
 	svc, err := participation.NewService(participation.Deps{
-		DB: a.db, Store: store, Cache: a.cache, Publish: a.publish, Cipher: a.cipher, Visit: signer,
+		DB: a.db, Store: store, Cache: a.cache, Publish: a.publish,
+		PublishMany: func(ctx context.Context, tx *db.Tx, subject string, payloads []any) error {
+			_, err := a.relay.EnqueueMany(ctx, tx, subject, payloads)
+			return err
+		},
+		Cipher: a.cipher, Visit: signer,
 		PublicURL: a.cfg.PublicURL, Log: a.log.With("service", "participation"), IPLimit: ipLimit,
 	})
 	if err != nil {

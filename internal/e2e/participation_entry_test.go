@@ -148,10 +148,13 @@ func TestParticipationEntryLifecycle(t *testing.T) {
 				t.Errorf("%s: got %d %q, want 409 %q", tc.name, res.Status, res.Code(), tc.code)
 			}
 		}
-		waitFor(t, "cancelled event refuses entries", func() bool {
-			res := e.Do("POST", entryPath(cancelled.ID), "", body)
-			return res.Status == 409 && res.Code() == "event_not_active"
-		})
+		// Wait for the cancellation itself, not for a refused entry: an
+		// entry posted before the message is consumed would be taken, and
+		// a closed event then shows that entry instead of refusing.
+		waitFor(t, "cancellation consumed", func() bool { return overview(t, e, cancelled).Phase == "CANCELLED" })
+		if res := e.Do("POST", entryPath(cancelled.ID), "", body); res.Status != 409 || res.Code() != "event_not_active" {
+			t.Errorf("cancelled: got %d %q, want 409 %q", res.Status, res.Code(), "event_not_active")
+		}
 		for _, ev := range []partEvent{future, past, cancelled} {
 			if n := overview(t, e, ev).Entries; n != 0 {
 				t.Errorf("closed event has %d entries, want 0", n)

@@ -35,8 +35,6 @@ type pendingResult struct {
 type batchStats struct {
 	batches atomic.Int64
 	entries atomic.Int64
-	// DEBUG timing
-	begin, work, commitT atomic.Int64
 }
 
 // BatchStats reports how many transactions the committers ran and how many
@@ -69,8 +67,6 @@ func (s *Service) Stop() {
 	}
 	s.mu.Unlock()
 	s.wg.Wait()
-	s.d.Log.Warn("DEBUG committer", "batches", s.stats.batches.Load(), "entries", s.stats.entries.Load(),
-		"begin", time.Duration(s.stats.begin.Load()), "work", time.Duration(s.stats.work.Load()), "commit", time.Duration(s.stats.commitT.Load()))
 }
 
 var errStopping = apperr.New(apperr.Unavailable, "shutting_down", "서버가 재시작 중입니다. 잠시 후 다시 시도해 주세요.")
@@ -170,11 +166,7 @@ func (s *Service) commit(ctx context.Context, batch []*pending) {
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
 		clear(results)
-		t0 := time.Now()
-		var t1, t2 time.Time
 		err = s.d.DB.InTx(ctx, func(tx *db.Tx) error {
-			t1 = time.Now()
-			defer func() { t2 = time.Now() }()
 			for _, id := range ids {
 				if err := s.commitEvent(ctx, tx, id, groups[id], results); err != nil {
 					return err
@@ -182,18 +174,17 @@ func (s *Service) commit(ctx context.Context, batch []*pending) {
 			}
 			return nil
 		})
-		s.stats.begin.Add(int64(t1.Sub(t0)))
-		s.stats.work.Add(int64(t2.Sub(t1)))
-		s.stats.commitT.Add(int64(time.Since(t2)))
 		if err == nil || !retryable(err) {
 			break
 		}
 	}
 	s.stats.batches.Add(1)
 	s.stats.entries.Add(int64(len(batch)))
+	if err != nil {
+		s.d.Log.Error("participation: entry batch failed", "entries", len(batch), "err", err)
+	}
 	for _, p := range batch {
 		if err != nil {
-			s.d.Log.Error("participation: entry batch failed", "entries", len(batch), "err", err)
 			p.done <- pendingResult{err: err}
 			continue
 		}

@@ -151,9 +151,12 @@ func (s *Store) CouponByCode(ctx context.Context, eventID, code string) (partici
 	return e, err
 }
 
-// Rows per multi-row statement: 14 parameters a row stays well under both
-// dialects' parameter limits (SQLite 32766, PostgreSQL 65535).
-const insertChunk = 256
+// Rows per multi-row statement: 14 parameters a row stays under both
+// dialects' parameter limits (SQLite 32766, PostgreSQL 65535). Few, large
+// statements matter on SQLite: each statement of a multi-row insert copies
+// every page it touches to the statement journal once, and the random
+// phone-hash keys touch a different index page per row.
+const insertChunk = 1024
 
 // AddEntries is the group committer's write (see participation.Store).
 func (s *Store) AddEntries(ctx context.Context, tx *db.Tx, eventID string, now time.Time,
@@ -248,8 +251,23 @@ func (s *Store) AddEntries(ctx context.Context, tx *db.Tx, eventID string, now t
 // existing returns the stored entries among the batch's phone hashes.
 func (s *Store) existing(ctx context.Context, tx *db.Tx, eventID string, entries []participation.NewEntry) (map[string]participation.StoredEntry, error) {
 	found := map[string]participation.StoredEntry{}
-	for start := 0; start < len(entries); start += insertChunk * 2 {
-		end := min(start+insertChunk*2, len(entries))
+	if tx.Dialect() == db.Postgres {
+		// One array parameter: the statement is the same for every batch
+		// size, so PostgreSQL does not parse and plan thousands of
+		// placeholders per batch.
+		hashes := make([]string, len(entries))
+		for i, e := range entries {
+			hashes[i] = e.PhoneHash
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT phone_hash, `+entryCols+` FROM participation_entries
+			WHERE event_id = ? AND phone_hash = ANY(?::text[])`, eventID, hashes)
+		if err != nil {
+			return nil, fmt.Errorf("participation: find repeats: %w", err)
+		}
+		return found, scanRepeats(rows, found)
+	}
+	for start := 0; start < len(entries); start += insertChunk {
+		end := min(start+insertChunk, len(entries))
 		args := make([]any, 0, end-start+1)
 		args = append(args, eventID)
 		for _, e := range entries[start:end] {
@@ -260,26 +278,33 @@ func (s *Store) existing(ctx context.Context, tx *db.Tx, eventID string, entries
 		if err != nil {
 			return nil, fmt.Errorf("participation: find repeats: %w", err)
 		}
-		for rows.Next() {
-			e, hash, err := scanEntry(rows)
-			if err != nil {
-				rows.Close()
-				return nil, err
-			}
-			found[hash] = e
-		}
-		if err := rows.Close(); err != nil {
-			return nil, err
-		}
-		if err := rows.Err(); err != nil {
+		if err := scanRepeats(rows, found); err != nil {
 			return nil, err
 		}
 	}
 	return found, nil
 }
 
+func scanRepeats(rows *sql.Rows, found map[string]participation.StoredEntry) error {
+	defer rows.Close()
+	for rows.Next() {
+		e, hash, err := scanEntry(rows)
+		if err != nil {
+			return err
+		}
+		found[hash] = e
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("participation: find repeats: %w", err)
+	}
+	return rows.Close()
+}
+
 func (s *Store) insert(ctx context.Context, tx *db.Tx, eventID string, entries []participation.NewEntry,
 	items []participation.BatchItem, fresh []int, created time.Time) error {
+	if tx.Dialect() == db.Postgres {
+		return s.insertArrays(ctx, tx, eventID, entries, items, fresh, created)
+	}
 	const cols = 14
 	for start := 0; start < len(fresh); start += insertChunk {
 		chunk := fresh[start:min(start+insertChunk, len(fresh))]
@@ -312,6 +337,44 @@ func (s *Store) insert(ctx context.Context, tx *db.Tx, eventID string, entries [
 		if n, err := res.RowsAffected(); err == nil && n != int64(len(chunk)) {
 			return fmt.Errorf("participation: insert entries: %d of %d rows conflicted", int64(len(chunk))-n, len(chunk))
 		}
+	}
+	return nil
+}
+
+// insertArrays is insert on PostgreSQL: one statement whatever the batch
+// size, the columns passed as arrays and unnested, so the server parses and
+// plans a short statement instead of 14 placeholders a row.
+func (s *Store) insertArrays(ctx context.Context, tx *db.Tx, eventID string, entries []participation.NewEntry,
+	items []participation.BatchItem, fresh []int, created time.Time) error {
+	if len(fresh) == 0 {
+		return nil
+	}
+	n := len(fresh)
+	var (
+		numbers                           = make([]int64, n)
+		hashes, phoneEnc, nameEnc, phoneM = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		nameM, last4, channels, coupons   = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		visits, marketing                 = make([]int16, n), make([]int16, n)
+	)
+	for k, i := range fresh {
+		e, se := entries[i], items[i].Entry
+		numbers[k], hashes[k], phoneEnc[k], nameEnc[k] = se.EntryNumber, e.PhoneHash, e.PhoneEnc, e.NameEnc
+		phoneM[k], nameM[k], last4[k], channels[k], coupons[k] = e.PhoneMasked, e.NameMasked, e.Last4, e.Channel, se.CouponCode
+		visits[k], marketing[k] = int16(b2i(e.StoreVisit)), int16(b2i(e.Marketing))
+	}
+	// See insert for why a conflict refuses the batch.
+	res, err := tx.ExecContext(ctx, `INSERT INTO participation_entries (event_id, entry_number, phone_hash, phone_enc,
+		name_enc, phone_masked, name_masked, phone_last4, store_visit, marketing, channel, coupon_code, created_at)
+		SELECT ?, u.n, u.h, u.pe, u.ne, u.pm, u.nm, u.l4, u.sv, u.mk, u.ch, NULLIF(u.cc, ''), ?
+		FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::smallint[],
+			?::smallint[], ?::text[], ?::text[]) AS u(n, h, pe, ne, pm, nm, l4, sv, mk, ch, cc)
+		ON CONFLICT (event_id, phone_hash) DO NOTHING`,
+		eventID, created.UnixMicro(), numbers, hashes, phoneEnc, nameEnc, phoneM, nameM, last4, visits, marketing, channels, coupons)
+	if err != nil {
+		return fmt.Errorf("participation: insert entries: %w", err)
+	}
+	if got, err := res.RowsAffected(); err == nil && got != int64(n) {
+		return fmt.Errorf("participation: insert entries: %d of %d rows conflicted", int64(n)-got, n)
 	}
 	return nil
 }

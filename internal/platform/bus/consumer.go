@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -146,8 +147,9 @@ func (b *Bus) Consume(ctx context.Context, d *db.DB, name string, subjects []str
 		opt(&o)
 	}
 	// apply records (name, message id) and runs the handler in tx.
+	wanted := func(m Message) bool { return exact || matchesAny(subjects, m.Subject) }
 	apply := func(ctx context.Context, tx *db.Tx, m Message) error {
-		if !exact && !matchesAny(subjects, m.Subject) {
+		if !wanted(m) {
 			return nil
 		}
 		res, err := tx.ExecContext(ctx,
@@ -162,11 +164,19 @@ func (b *Bus) Consume(ctx context.Context, d *db.DB, name string, subjects []str
 		return handler(ctx, tx, m)
 	}
 	c := &Consumer{name: name, workers: max(o.workers, 1), batch: max(o.batch, 1), ackWait: o.ackWait, dropAck: o.dropAck}
+	// Messages outside the subjects are acknowledged without opening a
+	// transaction, so a widened filter costs the database nothing.
 	c.process = func(ctx context.Context, m Message) error {
+		if !wanted(m) {
+			return nil
+		}
 		return d.InTx(ctx, func(tx *db.Tx) error { return apply(ctx, tx, m) })
 	}
 	c.processBatch = func(ctx context.Context, ms []Message) ([]bool, error) {
 		dups := make([]bool, len(ms))
+		if !slices.ContainsFunc(ms, wanted) {
+			return dups, nil
+		}
 		err := d.InTx(ctx, func(tx *db.Tx) error {
 			for i, m := range ms {
 				err := apply(ctx, tx, m)

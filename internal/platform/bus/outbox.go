@@ -118,6 +118,19 @@ func (r *Relay) EnqueueMany(ctx context.Context, tx *db.Tx, subject string, payl
 		ids[i], bodies[i] = id.String(), body
 	}
 	now := time.Now().UnixMicro()
+	if tx.Dialect() == db.Postgres {
+		// Two array parameters: one short statement for any batch size
+		// (PostgreSQL parses and plans it in microseconds, not the
+		// milliseconds thousands of placeholders take).
+		_, err := tx.ExecContext(ctx, `INSERT INTO bus_outbox (id, subject, payload, created_at)
+			SELECT u.id, ?, u.payload, ? FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS u(id, payload, n) ORDER BY u.n`,
+			subject, now, ids, bodies)
+		if err != nil {
+			return nil, fmt.Errorf("bus: enqueue %d × %s: %w", len(ids), subject, err)
+		}
+		tx.AfterCommit(r.Notify)
+		return ids, nil
+	}
 	var q strings.Builder
 	for start := 0; start < len(ids); start += enqueueChunk {
 		end := min(start+enqueueChunk, len(ids))
