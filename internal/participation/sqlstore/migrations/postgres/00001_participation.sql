@@ -40,13 +40,15 @@ CREATE TABLE participation_entries (
     store_visit        SMALLINT NOT NULL DEFAULT 0,
     marketing          SMALLINT NOT NULL DEFAULT 0,
     channel            TEXT NOT NULL DEFAULT '',
-    coupon_code        TEXT UNIQUE,
+    coupon_code        TEXT,
     coupon_redeemed_at BIGINT,
     created_at         BIGINT NOT NULL,
     purged_at          BIGINT,
     PRIMARY KEY (event_id, entry_number),
     UNIQUE (event_id, phone_hash)
 );
+-- Only first-come entries carry a coupon; lottery entries add nothing here.
+CREATE UNIQUE INDEX participation_entries_coupon ON participation_entries (coupon_code) WHERE coupon_code IS NOT NULL;
 CREATE INDEX participation_entries_last4 ON participation_entries (event_id, phone_last4);
 
 -- +goose Down

@@ -40,13 +40,15 @@ CREATE TABLE participation_entries (
     store_visit        INTEGER NOT NULL DEFAULT 0,
     marketing          INTEGER NOT NULL DEFAULT 0,
     channel            TEXT NOT NULL DEFAULT '',
-    coupon_code        TEXT UNIQUE,
+    coupon_code        TEXT,
     coupon_redeemed_at INTEGER,
     created_at         INTEGER NOT NULL,
     purged_at          INTEGER,
     PRIMARY KEY (event_id, entry_number),
     UNIQUE (event_id, phone_hash)
 );
+-- Only first-come entries carry a coupon; lottery entries add nothing here.
+CREATE UNIQUE INDEX participation_entries_coupon ON participation_entries (coupon_code) WHERE coupon_code IS NOT NULL;
 CREATE INDEX participation_entries_last4 ON participation_entries (event_id, phone_last4);
 
 -- +goose Down
