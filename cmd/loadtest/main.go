@@ -39,6 +39,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/google/uuid"
@@ -63,6 +64,7 @@ func main() {
 		coupons     = flag.Int("coupons", 100, "coupon test: stock")
 		skipBurst   = flag.Bool("skip-burst", false, "skip the burst test")
 		skipSustain = flag.Bool("skip-sustained", false, "skip the sustained test")
+		killRate    = flag.Int("kill-rate", 0, "crash test: offer this rate, SIGKILL the server halfway, restart it and check every 201 entry is stored once (0 = skip)")
 		netClient   = flag.Bool("net-http-client", false, "send with net/http's client instead of the lean raw HTTP/1.1 client (costs the shared CPU about as much as the server's entry path)")
 		sconns      = flag.Int("sustained-conns", 4096, "sustained: keep-alive connections (workers) sending the due requests")
 		pprofAddr   = flag.String("pprof-addr", "", "serve net/http/pprof from the child on this loopback address (e.g. 127.0.0.1:6061)")
@@ -158,10 +160,63 @@ func main() {
 			rep+1, *couponReqs, r.withCoupon, issued, r.soldOut, r.errors, r.p(99), verdict(ok))
 		failed = failed || !ok
 	}
+	if *killRate > 0 {
+		var ok bool
+		srv, ok = crash(srv, owner, d, *dataDir, *pgURL, *syncMode, *killRate, *duration, *sconns)
+		failed = failed || !ok
+	}
 	if failed {
 		srv.stop()
 		os.Exit(1)
 	}
+}
+
+// crash offers load, kills the server with SIGKILL halfway through, restarts
+// it on the same data and checks that every entry answered 201 before the
+// kill is stored, exactly once: a 2xx is a durable promise.
+func crash(srv *server, o owner, d *db.DB, dataDir, pgURL, sync string, rate int, dur time.Duration, conns int) (*server, bool) {
+	ev := srv.approve(o, "LOTTERY", 0)
+	go func() {
+		time.Sleep(dur / 2)
+		_ = srv.cmd.Process.Signal(syscall.SIGKILL)
+	}()
+	r := sustained(srv.url, ev, rate, dur, min(conns, 1024), nil)
+	_ = srv.cmd.Wait()
+	next, err := startServer(dataDir, pgURL, sync, "")
+	if err != nil {
+		fatal(fmt.Errorf("restart after kill: %w", err))
+	}
+	stored := map[int64]int{}
+	rows, err := d.QueryContext(context.Background(), "SELECT entry_number FROM participation_entries WHERE event_id = ?", ev.id)
+	if err != nil {
+		fatal(err)
+	}
+	for rows.Next() {
+		var n int64
+		if err := rows.Scan(&n); err != nil {
+			fatal(err)
+		}
+		stored[n]++
+	}
+	rows.Close()
+	lost, twice := 0, 0
+	for n := range r.numbers {
+		switch stored[n] {
+		case 0:
+			lost++
+		case 1:
+		default:
+			twice++
+		}
+	}
+	n, distinct := countEntries(d, ev)
+	ok := lost == 0 && twice == 0 && distinct == n
+	fmt.Printf("crash: %d entries/s offered, server SIGKILLed after %s and restarted\n", rate, dur/2)
+	fmt.Printf("  201 before the kill: %d; failed requests (server gone): %d\n", r.created, r.errors)
+	fmt.Printf("  database after restart: %d rows (%d distinct phones); 201 entries missing: %d, stored twice: %d → %s\n",
+		n, distinct, lost, twice, verdict(ok))
+	fmt.Printf("  (rows beyond the 201s are entries committed whose answer the kill cut off: stored, never acknowledged)\n\n")
+	return next, ok
 }
 
 func verdict(ok bool) string {
@@ -390,6 +445,7 @@ type result struct {
 	soldOut         int
 	errors          int
 	distinctNumbers int
+	numbers         map[int64]bool // entry numbers answered 201
 	wall            time.Duration
 	errSample       map[string]int
 }
@@ -464,6 +520,7 @@ func trim(s string) string {
 func (c *collector) done(wall time.Duration) result {
 	c.r.wall = wall
 	c.r.distinctNumbers = len(c.numbers)
+	c.r.numbers = c.numbers
 	for k, v := range c.r.errSample {
 		fmt.Printf("  error ×%d: %s\n", v, k)
 	}
