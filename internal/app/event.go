@@ -142,22 +142,7 @@ func (a *App) callAsStatus(ctx context.Context, r *http.Request, method, path st
 		if json.Unmarshal(rec.Body.Bytes(), &p) != nil || p.Code == "" {
 			return rec.Code, fmt.Errorf("app: %s %s answered %d", method, path, rec.Code)
 		}
-		kind := apperr.Internal
-		switch {
-		case rec.Code == http.StatusNotFound:
-			kind = apperr.NotFound
-		case rec.Code == http.StatusUnauthorized:
-			kind = apperr.Unauthenticated
-		case rec.Code == http.StatusConflict:
-			kind = apperr.Conflict
-		case rec.Code == http.StatusBadRequest:
-			kind = apperr.Invalid
-		case rec.Code == http.StatusServiceUnavailable, rec.Code == http.StatusBadGateway, rec.Code == http.StatusGatewayTimeout:
-			kind = apperr.Unavailable
-		case rec.Code == http.StatusTooManyRequests:
-			kind = apperr.TooManyRequests
-		}
-		return rec.Code, &apperr.Error{Kind: kind, Code: p.Code, Message: p.Detail, Fields: p.Errors}
+		return rec.Code, httpapi.ErrorOf(rec.Code, p)
 	}
 	if out != nil && rec.Body.Len() > 0 {
 		if err := json.Unmarshal(rec.Body.Bytes(), out); err != nil {

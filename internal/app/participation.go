@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"net/http"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -45,6 +46,10 @@ func wireParticipation(ctx context.Context, a *App, local bool) error {
 			return err
 		},
 		Cipher: a.cipher, Visit: signer,
+		// The user service confirms the password, wherever it runs.
+		Reauth: func(ctx context.Context, r *http.Request, password string) error {
+			return a.callAs(ctx, r, "POST", "/api/v1/auth/reauth", map[string]string{"password": password}, nil)
+		},
 		PublicURL: a.cfg.PublicURL, Log: a.log.With("service", "participation"), IPLimit: ipLimit,
 	})
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/autoevent/autoevent/internal/platform/apperr"
 	"github.com/autoevent/autoevent/internal/platform/httpapi"
+	phonefmt "github.com/autoevent/autoevent/internal/platform/phone"
 )
 
 // API is the participation service's entry-side HTTP surface.
@@ -48,6 +49,9 @@ func (a *API) Routes(r *httpapi.Router) {
 		Summary: "Entries (masked), paged, searchable by the last 4 digits (?last4=&page=&size=)", Response: EntryPage{}}, a.entries)
 	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/events/{id}/entries.csv", Service: svc, Access: httpapi.Owner,
 		Summary: "CSV export of the entries, masked"}, a.entriesCSV)
+	r.Handle(httpapi.Route{Method: "POST", Pattern: "/api/v1/events/{id}/entries.csv", Service: svc, Access: httpapi.Owner,
+		Summary: "CSV export with full names and phone numbers, after re-entering the password (403 reauth_failed)",
+		Request: UnmaskedExportInput{}}, a.entriesCSVUnmasked)
 	r.Handle(httpapi.Route{Method: "POST", Pattern: "/api/v1/events/{id}/coupons/{code}/redeem", Service: svc, Access: httpapi.Owner,
 		Summary: "Redeem a first-come coupon at the counter (exactly once)", Response: Redemption{}}, a.redeem)
 }
@@ -234,8 +238,14 @@ func (a *API) entries(w http.ResponseWriter, r *http.Request) {
 	httpapi.WriteJSON(w, http.StatusOK, res)
 }
 
-// entriesCSV exports the entries with masked personal data. (An unmasked
-// export would need the owner to re-authenticate; it is not offered.)
+// UnmaskedExportInput is the body of the unmasked CSV export.
+type UnmaskedExportInput struct {
+	Password string `json:"password"`
+}
+
+var csvHeader = []string{"응모번호", "이름", "휴대전화", "매장방문", "마케팅동의", "쿠폰", "쿠폰사용", "참여일시"}
+
+// entriesCSV exports the entries with masked personal data.
 func (a *API) entriesCSV(w http.ResponseWriter, r *http.Request) {
 	p, err := httpapi.MustPrincipal(r.Context())
 	if err != nil {
@@ -247,25 +257,75 @@ func (a *API) entriesCSV(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Cache-Control", "private, no-store")
-	w.Header().Set("Content-Disposition", `attachment; filename="entries-`+e.Code+`.csv"`)
-	_, _ = w.Write([]byte("\xef\xbb\xbf")) // BOM: Excel opens UTF-8 Korean correctly
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"응모번호", "이름", "휴대전화", "매장방문", "마케팅동의", "쿠폰", "쿠폰사용", "참여일시"})
-	kst := time.FixedZone("KST", 9*3600)
+	cw := startCSV(w, "entries-"+e.Code+".csv")
 	_, err = a.svc.EachEntry(r.Context(), p.UserID, e.ID, func(v EntryView) error {
-		used := ""
-		if v.CouponRedeemedAt != nil {
-			used = v.CouponRedeemedAt.In(kst).Format("2006-01-02 15:04")
-		}
-		return cw.Write([]string{strconv.FormatInt(v.EntryNumber, 10), csvSafe(v.Name), v.Phone, yn(v.StoreVisit),
-			yn(v.Marketing), v.CouponCode, used, v.CreatedAt.In(kst).Format("2006-01-02 15:04:05")})
+		return cw.Write(csvRow(v, v.Name, v.Phone))
 	})
 	cw.Flush()
 	if err != nil {
 		httpapi.LoggerFrom(r.Context()).Error("participation: csv export", "err", err)
 	}
+}
+
+// entriesCSVUnmasked exports full names and phone numbers once the owner has
+// re-entered their password. Nothing is written before the check passes, so
+// a refusal is a clean problem answer.
+func (a *API) entriesCSVUnmasked(w http.ResponseWriter, r *http.Request) {
+	p, err := httpapi.MustPrincipal(r.Context())
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	var in UnmaskedExportInput
+	if err := httpapi.DecodeJSON(w, r, &in); err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	var cw *csv.Writer
+	e, err := a.svc.EachContact(r.Context(), r, p.UserID, r.PathValue("id"), in.Password, func(v EntryView, name, phone string) error {
+		if cw == nil {
+			cw = startCSV(w, "entries-full.csv")
+		}
+		if name == "" { // destroyed after the event: only the masked copy is left
+			name, phone = v.Name, v.Phone
+		} else {
+			phone = phonefmt.Format(phone)
+		}
+		return cw.Write(csvRow(v, name, phone))
+	})
+	switch {
+	case err != nil && cw == nil:
+		httpapi.WriteError(w, r, err)
+	case err != nil:
+		cw.Flush()
+		httpapi.LoggerFrom(r.Context()).Error("participation: unmasked csv export", "err", err)
+	case cw == nil: // no entries yet: just the header
+		cw = startCSV(w, "entries-"+e.Code+"-full.csv")
+		cw.Flush()
+	default:
+		cw.Flush()
+	}
+}
+
+func startCSV(w http.ResponseWriter, name string) *csv.Writer {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	_, _ = w.Write([]byte("\xef\xbb\xbf")) // BOM: Excel opens UTF-8 Korean correctly
+	cw := csv.NewWriter(w)
+	_ = cw.Write(csvHeader)
+	return cw
+}
+
+var kst = time.FixedZone("KST", 9*3600)
+
+func csvRow(v EntryView, name, phone string) []string {
+	used := ""
+	if v.CouponRedeemedAt != nil {
+		used = v.CouponRedeemedAt.In(kst).Format("2006-01-02 15:04")
+	}
+	return []string{strconv.FormatInt(v.EntryNumber, 10), csvSafe(name), phone, yn(v.StoreVisit),
+		yn(v.Marketing), v.CouponCode, used, v.CreatedAt.In(kst).Format("2006-01-02 15:04:05")}
 }
 
 // csvSafe defuses spreadsheet formulas in customer-typed text.

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"strings"
 	"sync"
@@ -58,7 +59,10 @@ type Deps struct {
 	Cipher      *authn.FieldCipher
 	Visit       *visit.Signer
 	PublicURL   string // external base URL for links and QR codes
-	Log         *slog.Logger
+	// Reauth confirms the caller's password with the user service before
+	// an unmasked export (nil: unmasked export is refused).
+	Reauth func(ctx context.Context, r *http.Request, password string) error
+	Log    *slog.Logger
 
 	// IPLimit is entries per minute per client IP; negative = off, 0 = default.
 	IPLimit int
@@ -471,6 +475,51 @@ func (s *Service) EachEntry(ctx context.Context, ownerID, eventID string, fn fun
 		return Event{}, err
 	}
 	return e, s.d.Store.EachEntry(ctx, eventID, fn)
+}
+
+// ErrReauthUnavailable refuses unmasked exports when no re-authentication
+// is wired.
+var ErrReauthUnavailable = apperr.New(apperr.Forbidden, "reauth_unavailable", "지금은 전체 정보 내보내기를 할 수 없습니다.")
+
+// EachContact re-authenticates the owner with their password and then
+// streams every entry's full name and phone number (the unmasked export).
+// Each export is logged (who, which event, how many rows), never the data.
+func (s *Service) EachContact(ctx context.Context, r *http.Request, ownerID, eventID, password string,
+	fn func(EntryView, string, string) error) (Event, error) {
+	e, err := s.owned(ctx, ownerID, eventID)
+	if err != nil {
+		return Event{}, err
+	}
+	if s.d.Reauth == nil {
+		return Event{}, ErrReauthUnavailable
+	}
+	if err := s.d.Reauth(ctx, r, password); err != nil {
+		return Event{}, err
+	}
+	contacts := map[int64][2]string{}
+	err = s.d.Store.EachSealedContact(ctx, eventID, func(n int64, nameEnc, phoneEnc string) error {
+		name, err := s.d.Cipher.DecryptString(nameEnc)
+		if err != nil {
+			return err
+		}
+		ph, err := s.d.Cipher.DecryptString(phoneEnc)
+		if err != nil {
+			return err
+		}
+		contacts[n] = [2]string{name, ph}
+		return nil
+	})
+	if err != nil {
+		return Event{}, err
+	}
+	rows := 0
+	err = s.d.Store.EachEntry(ctx, eventID, func(v EntryView) error {
+		c := contacts[v.EntryNumber]
+		rows++
+		return fn(v, c[0], c[1])
+	})
+	s.d.Log.Warn("participation: unmasked export", "owner", ownerID, "event", eventID, "rows", rows)
+	return e, err
 }
 
 // Redeem uses a first-come coupon at the counter, exactly once.

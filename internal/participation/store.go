@@ -68,6 +68,9 @@ type Store interface {
 	ListEntries(ctx context.Context, eventID string, f EntryFilter) (EntryPage, error)
 	// EachEntry calls fn for every entry in entry-number order (CSV export).
 	EachEntry(ctx context.Context, eventID string, fn func(EntryView) error) error
+	// EachSealedContact calls fn with every entry's encrypted name and phone
+	// (empty once purged), in entry-number order (unmasked export).
+	EachSealedContact(ctx context.Context, eventID string, fn func(entryNumber int64, nameEnc, phoneEnc string) error) error
 	// Redeem marks a coupon used exactly once: ErrCouponUsed the second
 	// time, ErrCouponNotFound when the event has no such coupon.
 	Redeem(ctx context.Context, tx *db.Tx, eventID, code string, now time.Time) (Redemption, error)

@@ -134,22 +134,12 @@ func decode(res apiResult, out any) error {
 		if err := json.Unmarshal(res.Body, &p); err != nil || p.Code == "" {
 			return fmt.Errorf("ui: API answered %d", res.Status)
 		}
-		return &apperr.Error{Kind: kindOf(res.Status), Code: p.Code, Message: p.Detail, Fields: p.Errors}
+		return httpapi.ErrorOf(res.Status, p)
 	}
 	if out == nil || len(res.Body) == 0 {
 		return nil
 	}
 	return json.Unmarshal(res.Body, out)
-}
-
-func kindOf(status int) apperr.Kind {
-	for _, k := range []apperr.Kind{apperr.Invalid, apperr.Unauthenticated, apperr.Forbidden, apperr.NotFound,
-		apperr.Conflict, apperr.Unprocessable, apperr.TooLarge, apperr.TooManyRequests, apperr.Unavailable, apperr.Gone} {
-		if httpapi.StatusOf(&apperr.Error{Kind: k}) == status {
-			return k
-		}
-	}
-	return apperr.Internal
 }
 
 // formErrors turns an API error into the page's banner and inline messages.

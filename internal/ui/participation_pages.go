@@ -19,6 +19,7 @@ func (s *Site) participationRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /app/events/{id}/participants", s.handleParticipants)
 	mux.HandleFunc("GET /app/events/{id}/participants/live", s.handleParticipantsLive)
 	mux.HandleFunc("POST /app/events/{id}/participants/redeem", s.handleRedeem)
+	mux.HandleFunc("POST /app/events/{id}/participants/entries-full.csv", s.handleFullExport)
 	for _, f := range []string{"qr.png", "qr.pdf", "entries.csv"} {
 		mux.HandleFunc("GET /app/events/{id}/participants/"+f, s.handleParticipantsFile)
 	}
@@ -252,6 +253,42 @@ func (s *Site) handleParticipantsFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, h := range []string{"Content-Type", "Content-Disposition", "Content-Length"} {
+		if v := res.Header.Get(h); v != "" {
+			w.Header().Set(h, v)
+		}
+	}
+	w.Header().Set("Cache-Control", "private, no-store")
+	_, _ = w.Write(res.Body)
+}
+
+// handleFullExport asks the API for the unmasked CSV with the password the
+// owner just typed; a wrong password comes back to the page as a message.
+func (s *Site) handleFullExport(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	back := "/app/events/" + url.PathEscape(id) + "/participants"
+	if !s.checkCSRF(r) {
+		s.flash(w, "페이지가 만료되었어요. 다시 시도해 주세요.")
+		http.Redirect(w, r, back, http.StatusSeeOther)
+		return
+	}
+	res, err := s.do(r, "POST", "/api/v1/events/"+url.PathEscape(id)+"/entries.csv",
+		map[string]string{"password": r.PostFormValue("password")}, bearer(r, accessCookie))
+	if err != nil || res.Status != http.StatusOK {
+		msg := "내보내기에 실패했어요. 잠시 후 다시 시도해 주세요."
+		if decErr := decode(res, nil); decErr != nil {
+			if banner, _ := formErrors(decErr); banner != "" {
+				msg = banner
+			}
+		}
+		if res.Status == http.StatusUnauthorized {
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(back), http.StatusSeeOther)
+			return
+		}
+		s.flash(w, msg)
+		http.Redirect(w, r, back, http.StatusSeeOther)
+		return
+	}
+	for _, h := range []string{"Content-Type", "Content-Disposition"} {
 		if v := res.Header.Get(h); v != "" {
 			w.Header().Set(h, v)
 		}

@@ -31,6 +31,9 @@ func (a *API) Routes(r *httpapi.Router) {
 		Request: RefreshInput{}, Response: Tokens{}}, a.refresh)
 	r.Handle(httpapi.Route{Method: "POST", Pattern: "/api/v1/auth/logout", Service: svc, Access: httpapi.Owner,
 		Summary: "Log out: revoke the access token and the refresh token family", Request: RefreshInput{}, Status: http.StatusNoContent}, a.logout)
+	r.Handle(httpapi.Route{Method: "POST", Pattern: "/api/v1/auth/reauth", Service: svc, Access: httpapi.Owner,
+		Summary: "Confirm the signed-in owner's password before a sensitive action (204; 403 reauth_failed)",
+		Request: ReauthInput{}, Status: http.StatusNoContent}, a.reauth)
 	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/users/me", Service: svc, Access: httpapi.Owner,
 		Summary: "The signed-in owner and store", Response: Me{}}, a.me)
 	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/stores/me", Service: svc, Access: httpapi.Owner,
@@ -245,4 +248,27 @@ func (a *API) putStore(w http.ResponseWriter, r *http.Request) {
 
 func (a *API) industries(w http.ResponseWriter, r *http.Request) {
 	httpapi.WriteJSON(w, http.StatusOK, Industries)
+}
+
+// ReauthInput is the body of POST /auth/reauth.
+type ReauthInput struct {
+	Password string `json:"password"`
+}
+
+func (a *API) reauth(w http.ResponseWriter, r *http.Request) {
+	p, err := httpapi.MustPrincipal(r.Context())
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	var in ReauthInput
+	if err := httpapi.DecodeJSON(w, r, &in); err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	if err := a.svc.Reauthenticate(r.Context(), p.UserID, in.Password); err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }

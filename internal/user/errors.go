@@ -10,6 +10,7 @@ var (
 	ErrBusinessSuspended   = apperr.New(apperr.Unprocessable, "business_suspended", "휴업 중인 사업자등록번호로는 가입할 수 없습니다.")
 	ErrBusinessUnknown     = apperr.New(apperr.Unprocessable, "business_unregistered", "국세청에 등록되지 않은 사업자등록번호입니다.")
 	ErrBadCredentials      = apperr.New(apperr.Unauthenticated, "invalid_credentials", "이메일 또는 비밀번호가 올바르지 않습니다.")
+	ErrReauthFailed        = apperr.New(apperr.Forbidden, "reauth_failed", "비밀번호가 올바르지 않습니다.")
 	ErrAccountLocked       = apperr.New(apperr.TooManyRequests, "account_locked", "로그인 실패가 반복되어 잠시 잠겼습니다. 잠시 후 다시 시도해 주세요.")
 	ErrInvalidRefreshToken = apperr.New(apperr.Unauthenticated, "invalid_refresh_token", "다시 로그인해 주세요.")
 	ErrStoreNotFound       = apperr.New(apperr.NotFound, "store_not_found", "매장 정보를 찾을 수 없습니다.")

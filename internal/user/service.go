@@ -289,24 +289,45 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (Tokens, error) {
 	if err != nil {
 		return Tokens{}, err
 	}
+	if err := s.checkPassword(ctx, u, in.Password); err != nil {
+		return Tokens{}, err
+	}
+	return s.issue(ctx, s.d.DB, u.ID, authn.NewFamilyID())
+}
+
+// checkPassword checks u's password under the lock-out rule: repeated
+// failures lock the account for LockFor, a success clears the count.
+func (s *Service) checkPassword(ctx context.Context, u User, password string) error {
 	now := s.d.Now()
 	if now.Before(u.LockedUntil) {
 		e := *ErrAccountLocked
 		e.RetryAfter = u.LockedUntil.Sub(now)
-		return Tokens{}, &e
+		return &e
 	}
-	if err := s.d.Passwords.Check(u.PasswordHash, in.Password); err != nil {
+	if err := s.d.Passwords.Check(u.PasswordHash, password); err != nil {
 		if err := s.d.Repo.RecordLoginFailure(ctx, u.ID, LockAfter, LockFor, now.UTC()); err != nil {
-			return Tokens{}, err
+			return err
 		}
-		return Tokens{}, ErrBadCredentials
+		return ErrBadCredentials
 	}
 	if u.FailedLogins > 0 {
-		if err := s.d.Repo.ResetLoginFailures(ctx, u.ID); err != nil {
-			return Tokens{}, err
-		}
+		return s.d.Repo.ResetLoginFailures(ctx, u.ID)
 	}
-	return s.issue(ctx, s.d.DB, u.ID, authn.NewFamilyID())
+	return nil
+}
+
+// Reauthenticate confirms a signed-in owner's password before a sensitive
+// action (an unmasked export). Failures count towards the lock-out.
+func (s *Service) Reauthenticate(ctx context.Context, userID, password string) error {
+	u, err := s.d.Repo.UserByID(ctx, userID)
+	if err != nil {
+		return err
+	}
+	err = s.checkPassword(ctx, u, password)
+	if errors.Is(err, ErrBadCredentials) {
+		return ErrReauthFailed
+	}
+	return err
 }
 
 // LoginUser issues tokens for an already authenticated user (federated

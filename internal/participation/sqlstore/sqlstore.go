@@ -412,6 +412,27 @@ func (s *Store) EachEntry(ctx context.Context, eventID string, fn func(participa
 		[]any{eventID}, fn)
 }
 
+// EachSealedContact streams the encrypted contacts of an event's entries.
+func (s *Store) EachSealedContact(ctx context.Context, eventID string, fn func(int64, string, string) error) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT entry_number, name_enc, phone_enc FROM participation_entries
+		WHERE event_id = ? AND purged_at IS NULL ORDER BY entry_number`, eventID)
+	if err != nil {
+		return fmt.Errorf("participation: contacts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n int64
+		var name, phone string
+		if err := rows.Scan(&n, &name, &phone); err != nil {
+			return err
+		}
+		if err := fn(n, name, phone); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 const viewCols = `entry_number, name_masked, phone_masked, store_visit, marketing, COALESCE(coupon_code, ''),
 	coupon_redeemed_at, created_at, purged_at`
 

@@ -42,6 +42,22 @@ var statusOf = map[apperr.Kind]int{
 	apperr.Gone:            http.StatusGone,
 }
 
+// ErrorOf turns a problem answer received from another service back into
+// an *apperr.Error, so it travels on with the same kind and code. Statuses
+// without a kind of their own (502, 504) count as Unavailable.
+func ErrorOf(status int, p Problem) *apperr.Error {
+	kind := apperr.Internal
+	for k, st := range statusOf {
+		if st == status {
+			kind = k
+		}
+	}
+	if status == http.StatusBadGateway || status == http.StatusGatewayTimeout {
+		kind = apperr.Unavailable
+	}
+	return &apperr.Error{Kind: kind, Code: p.Code, Message: p.Detail, Fields: p.Errors}
+}
+
 // StatusOf maps an error to its HTTP status.
 func StatusOf(err error) int { return statusOf[apperr.KindOf(err)] }
 
