@@ -1,10 +1,11 @@
 package e2e
 
 import (
-	"github.com/autoevent/autoevent/internal/config"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/autoevent/autoevent/internal/config"
 )
 
 func TestReadyAndProblems(t *testing.T) {
