@@ -222,9 +222,9 @@ func (a *App) wire(ctx context.Context) error {
 			}
 		}
 	}
-	if a.cfg.Runs("gateway") || len(a.cfg.ServiceList()) > 0 {
-		a.jobs.Routes(a.router, "ai")
-	}
+	// Job status lives in the shared database; it is declared as the ai
+	// service's so the gateway proxies it with the recommendation routes.
+	a.jobs.Routes(a.router, "ai")
 	return nil
 }
 
