@@ -45,7 +45,10 @@ func wireParticipation(ctx context.Context, a *App, local bool) error {
 			_, err := a.relay.EnqueueMany(ctx, tx, subject, payloads)
 			return err
 		},
-		Cipher: a.cipher, Visit: signer,
+		// One notification work item per issued coupon, in the entry's
+		// transaction (handled by the winners side on its notify queue).
+		EnqueueWork: a.relay.EnqueueWork,
+		Cipher:      a.cipher, Visit: signer,
 		// The user service confirms the password, wherever it runs.
 		Reauth: func(ctx context.Context, r *http.Request, password string) error {
 			return a.callAs(ctx, r, "POST", "/api/v1/auth/reauth", map[string]string{"password": password}, nil)

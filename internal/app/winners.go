@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -120,6 +121,8 @@ func winnerSender(a *App) (*notify.Dispatcher, error) {
 		// The simulator checks the signature over the URI as received
 		// (prefix included), which is what the client signed.
 		a.sandbox.Handle("/sandbox/sens/", http.StripPrefix("/sandbox/sens", sim))
+		sensSims.Store(a, sim)
+		a.onStop(func() { sensSims.Delete(a) })
 		cfg = sensclient.Config{BaseURL: a.baseURL + "/sandbox/sens", AccessKey: ak, SecretKey: sk,
 			AlimtalkServiceID: sandboxAlimtalk, SMSServiceID: sandboxSMS, PlusFriendID: sandboxChannel, SMSFrom: sandboxSMSFrom}
 	}
@@ -140,4 +143,17 @@ func winnerSender(a *App) (*notify.Dispatcher, error) {
 		}
 	}
 	return notify.NewDispatcher(alimtalk, sms)
+}
+
+// sensSims holds each App's SENS simulator (only when no SENS URL is
+// configured), for tests that inspect what was "sent".
+var sensSims sync.Map // *App → *senssandbox.Server
+
+// SENSSandbox returns the SENS simulator this app sends through, or nil
+// when a real SENS URL is configured.
+func (a *App) SENSSandbox() *senssandbox.Server {
+	if v, ok := sensSims.Load(a); ok {
+		return v.(*senssandbox.Server)
+	}
+	return nil
 }

@@ -2,7 +2,9 @@ package participation
 
 import (
 	"context"
+	"encoding/json"
 	"sort"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -218,10 +220,60 @@ func (s *Service) commitEvent(ctx context.Context, tx *db.Tx, eventID string, ps
 	if err := s.publishAll(ctx, tx, SubjectParticipantRegistered, registered); err != nil {
 		return err
 	}
+	if err := s.enqueueCouponNotices(ctx, tx, eventID, out.Items); err != nil {
+		return err
+	}
 	if out.SoldOutNow {
 		if err := s.d.Publish(ctx, tx, SubjectCouponsSoldOut, CouponsSoldOut{
 			EventID: eventID, Issued: out.Event.CouponsIssued, OccurredAt: now,
 		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WorkEnqueuer writes a work item for queue to the outbox inside tx; id is
+// the broker message id, so an id enqueued twice is delivered once.
+type WorkEnqueuer func(ctx context.Context, tx *db.Tx, queue, id string, payload []byte) error
+
+// Coupon holders' notifications: the committer queues one work item per
+// issued coupon on the notification queue, handled by package winners
+// (which sends the 알림톡 and keeps the delivery state).
+const (
+	NotifyQueue   = "notify-job"
+	CouponJobKind = "coupon"
+)
+
+// CouponNotifyJob is the work item of one coupon holder's notification.
+type CouponNotifyJob struct {
+	Kind        string `json:"kind"` // CouponJobKind
+	EventID     string `json:"eventId"`
+	EntryNumber int64  `json:"entryNumber"`
+}
+
+// CouponJobID is the work id of an entry's coupon notification.
+func CouponJobID(eventID string, entryNumber int64) string {
+	return "coupon:" + eventID + ":" + strconv.FormatInt(entryNumber, 10)
+}
+
+// enqueueCouponNotices queues a notification for every coupon issued in
+// this batch (repeats got theirs when they first entered). Coupons are few
+// (the event's stock, e.g. 100), so this is at most a few inserts per batch
+// and none once the stock is gone.
+func (s *Service) enqueueCouponNotices(ctx context.Context, tx *db.Tx, eventID string, items []BatchItem) error {
+	if s.d.EnqueueWork == nil {
+		return nil
+	}
+	for _, it := range items {
+		if it.Err != nil || it.Entry.Repeat || it.Entry.CouponCode == "" {
+			continue
+		}
+		b, err := json.Marshal(CouponNotifyJob{Kind: CouponJobKind, EventID: eventID, EntryNumber: it.Entry.EntryNumber})
+		if err != nil {
+			return err
+		}
+		if err := s.d.EnqueueWork(ctx, tx, NotifyQueue, CouponJobID(eventID, it.Entry.EntryNumber), b); err != nil {
 			return err
 		}
 	}

@@ -56,6 +56,12 @@ type Deps struct {
 	// messages in one statement; without it the committer calls Publish
 	// once per entry (a round trip each on PostgreSQL).
 	PublishMany BatchPublisher
+	// EnqueueWork, when set, writes a work item to the outbox inside tx
+	// (the app passes the relay's EnqueueWork): the committer uses it to
+	// queue one notification per coupon it issues (CouponNotifyJob), in
+	// the transaction that issues the coupon. Nil: coupon holders are not
+	// notified.
+	EnqueueWork WorkEnqueuer
 	Cipher      *authn.FieldCipher
 	Visit       *visit.Signer
 	PublicURL   string // external base URL for links and QR codes

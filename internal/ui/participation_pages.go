@@ -168,6 +168,9 @@ func (s *Site) handleParticipants(w http.ResponseWriter, r *http.Request) {
 		}
 		banner, _ = formErrors(err)
 	}
+	if ov["method"] == "FIRST_COME" {
+		s.addCouponNotices(w, r, id, p.Entries.Items)
+	}
 	if int64(p.Entries.Page*p.Entries.Size) < p.Entries.Total {
 		p.NextPage = p.Entries.Page + 1
 	}
@@ -175,6 +178,38 @@ func (s *Site) handleParticipants(w http.ResponseWriter, r *http.Request) {
 		p.PrevPage = p.Entries.Page - 1
 	}
 	s.render(w, r, http.StatusOK, "participants.html", View{Title: "참여자", SignedIn: true, Data: p, Error: banner})
+}
+
+// couponNoticeLabels name the coupon holders' notification states.
+var couponNoticeLabels = map[string]string{
+	"PENDING": "알림 대기", "SENT": "알림 발송됨", "DELIVERED": "알림톡 수신",
+	"FAILED_OVER": "문자로 대체 발송", "FAILED": "알림 실패",
+}
+
+// addCouponNotices sets "couponNotify" (the label of the coupon 알림톡's
+// state) on the listed entries holding a coupon. The column is a help, not
+// the page: when the lookup fails the table is shown without it.
+func (s *Site) addCouponNotices(w http.ResponseWriter, r *http.Request, id string, items []map[string]any) {
+	var out struct {
+		Items []struct {
+			EntryNumber  int64 `json:"entryNumber"`
+			Notification struct {
+				Status string `json:"status"`
+			} `json:"notification"`
+		} `json:"items"`
+	}
+	if err := s.call(w, r, "GET", "/api/v1/events/"+url.PathEscape(id)+"/coupons/notifications", nil, &out); err != nil {
+		return
+	}
+	labels := make(map[int64]string, len(out.Items))
+	for _, it := range out.Items {
+		labels[it.EntryNumber] = couponNoticeLabels[it.Notification.Status]
+	}
+	for _, e := range items {
+		if n, ok := e["entryNumber"].(float64); ok && labels[int64(n)] != "" {
+			e["couponNotify"] = labels[int64(n)]
+		}
+	}
 }
 
 func (s *Site) ownerError(w http.ResponseWriter, r *http.Request, err error) {

@@ -115,3 +115,45 @@ func (w *WinnerEntries) Purge(ctx context.Context, eventID string, keep []int64)
 	})
 	return int(n), err
 }
+
+var _ winners.CouponEntries = (*WinnerEntries)(nil)
+
+// CouponOf returns the coupon code of one entry (kept after its personal
+// data is destroyed: the code identifies no one).
+func (w *WinnerEntries) CouponOf(ctx context.Context, eventID string, entryNumber int64) (string, error) {
+	var code sql.NullString
+	err := w.s.db.QueryRowContext(ctx, `SELECT coupon_code FROM participation_entries
+		WHERE event_id = ? AND entry_number = ?`, eventID, entryNumber).Scan(&code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", participation.ErrEntryNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("participation: coupon: %w", err)
+	}
+	if !code.Valid || code.String == "" {
+		return "", participation.ErrCouponNotFound
+	}
+	return code.String, nil
+}
+
+// CouponHolders lists the event's entries holding a coupon by entry number
+// (at most the event's coupon stock).
+func (w *WinnerEntries) CouponHolders(ctx context.Context, eventID string) ([]winners.CouponHolder, error) {
+	rows, err := w.s.db.QueryContext(ctx, `SELECT entry_number, phone_masked, coupon_redeemed_at FROM participation_entries
+		WHERE event_id = ? AND coupon_code IS NOT NULL ORDER BY entry_number`, eventID)
+	if err != nil {
+		return nil, fmt.Errorf("participation: coupon holders: %w", err)
+	}
+	defer rows.Close()
+	out := []winners.CouponHolder{}
+	for rows.Next() {
+		var h winners.CouponHolder
+		var redeemed sql.NullInt64
+		if err := rows.Scan(&h.EntryNumber, &h.PhoneMasked, &redeemed); err != nil {
+			return nil, err
+		}
+		h.Redeemed = redeemed.Valid
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}

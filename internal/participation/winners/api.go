@@ -33,6 +33,10 @@ func (a *API) Routes(r *httpapi.Router) {
 		Service: svc, Access: httpapi.Owner, Summary: "Record that a winner received the prize (their data is then destroyed)",
 		Response: Winner{}}, a.delivered)
 
+	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/events/{id}/coupons/notifications", Service: svc, Access: httpapi.Owner,
+		Summary:  "Coupon holders of a first-come event (masked phone) with the state of their 알림톡",
+		Response: CouponNotices{}}, a.couponNotices)
+
 	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/public/events/{id}/draws", Service: svc,
 		Summary:  "Public draws of an event: commitments, and after the draw the seed, proof links and masked winners",
 		Response: EventDraws{}}, a.publicList)
@@ -88,6 +92,20 @@ func (a *API) list(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out, err := a.svc.List(r.Context(), p.UserID, r.PathValue("id"))
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, out)
+}
+
+func (a *API) couponNotices(w http.ResponseWriter, r *http.Request) {
+	p, err := httpapi.MustPrincipal(r.Context())
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	out, err := a.svc.CouponNotifications(r.Context(), p.UserID, r.PathValue("id"))
 	if err != nil {
 		httpapi.WriteError(w, r, err)
 		return

@@ -25,16 +25,22 @@ const WinnerTemplate = "축하합니다! #{event} 이벤트에 당첨되셨습�
 	"경품 수령 방법은 매장에서 안내해 드립니다. 이 메시지를 매장에 보여 주세요.\n" +
 	"추첨 결과 확인: #{url}"
 
-// notifyJob is one winner's notification job; its id is
-// "win:<drawId>:<entryNumber>", so a job enqueued twice is queued once.
+// notifyJob is one work item of NotifyQueue. A winner's notification
+// (Kind "" — items queued before coupons existed have no kind — or
+// "winner") has the id "win:<drawId>:<entryNumber>"; a coupon holder's
+// (Kind participation.CouponJobKind, queued by the entry side) has
+// "coupon:<eventId>:<entryNumber>"; an item enqueued twice is queued once.
 type notifyJob struct {
-	DrawID      string `json:"drawId"`
+	Kind        string `json:"kind,omitempty"`
+	DrawID      string `json:"drawId,omitempty"`
 	EventID     string `json:"eventId"`
 	EntryNumber int64  `json:"entryNumber"`
 }
 
+const winnerJobKind = "winner"
+
 func (s *Service) enqueueNotification(ctx context.Context, tx *db.Tx, eventID, drawID string, n int64) error {
-	b, err := json.Marshal(notifyJob{DrawID: drawID, EventID: eventID, EntryNumber: n})
+	b, err := json.Marshal(notifyJob{Kind: winnerJobKind, DrawID: drawID, EventID: eventID, EntryNumber: n})
 	if err != nil {
 		return err
 	}
@@ -46,29 +52,66 @@ func (s *Service) StartNotifier(ctx context.Context, workers int) (stop func(), 
 	return s.queue.Work(ctx, NotifyQueue, workers, s.HandleNotifyJob)
 }
 
-// HandleNotifyJob sends one winner's message. It is idempotent: the
-// notification is claimed (PENDING → SENDING) in the database first, so a
-// redelivered or duplicated job finds it claimed and does nothing, and a
-// winner never gets the message twice for the same draw. attempt is the
-// job's delivery count (1 on the first).
+// HandleNotifyJob sends one winner's or coupon holder's message. It is
+// idempotent: the notification is claimed (PENDING → SENDING) in the
+// database first, so a redelivered or duplicated job finds it claimed and
+// does nothing, and nobody gets the message twice (for the same draw, or
+// the same coupon). attempt is the job's delivery count (1 on the first).
 func (s *Service) HandleNotifyJob(ctx context.Context, payload []byte, attempt int) error {
 	var j notifyJob
-	if err := json.Unmarshal(payload, &j); err != nil || j.DrawID == "" || j.EntryNumber <= 0 {
+	if err := json.Unmarshal(payload, &j); err != nil || j.EntryNumber <= 0 {
+		return bus.Permanent(errors.New("winners: malformed notification job"))
+	}
+	switch {
+	case isCouponJob(j):
+		if j.EventID == "" {
+			return bus.Permanent(errors.New("winners: malformed coupon notification job"))
+		}
+		return s.handleCouponJob(ctx, j, attempt)
+	case j.Kind != "" && j.Kind != winnerJobKind:
+		return bus.Permanent(errors.New("winners: unknown notification job kind"))
+	case j.DrawID == "":
 		return bus.Permanent(errors.New("winners: malformed notification job"))
 	}
 	claimed, err := s.store.ClaimNotification(ctx, j.DrawID, j.EntryNumber, s.now().UTC())
 	if err != nil || !claimed {
 		return err
 	}
+	return s.deliver(ctx, j, attempt, notifyTarget{
+		kind: "winner",
+		set: func(ctx context.Context, n Notification) error {
+			n.UpdatedAt = s.now().UTC()
+			return s.store.SetNotification(ctx, j.DrawID, j.EntryNumber, n)
+		},
+		compose: func(_ context.Context, ev EventInfo, c Contact) (notify.Message, string, error) {
+			return s.winnerMessage(ev, c, j), "", nil
+		},
+	})
+}
+
+// notifyTarget is what deliver needs to know about one claimed
+// notification: how to record its state and how to write its message.
+type notifyTarget struct {
+	kind string // for logs
+	set  func(ctx context.Context, n Notification) error
+	// compose builds the message; on an error that says the data is
+	// missing (NotFound/Gone) the notification fails with missingCode.
+	compose func(ctx context.Context, ev EventInfo, c Contact) (m notify.Message, missingCode string, err error)
+}
+
+// deliver sends a claimed (SENDING) notification and records the outcome:
+// SENT; back to PENDING (with the error, so the queue redelivers) only when
+// the message provably did not leave; FAILED otherwise.
+func (s *Service) deliver(ctx context.Context, j notifyJob, attempt int, t notifyTarget) error {
 	n := Notification{Status: NotifyFailed, Attempts: attempt}
 	release := func(cause error) error {
 		// Nothing was sent: back to PENDING so the redelivery may claim it,
 		// unless this was the last delivery.
 		if attempt >= s.attempts {
 			n.Code = "gave_up"
-			return s.setNotification(ctx, j, n)
+			return t.set(ctx, n)
 		}
-		if err := s.setNotification(ctx, j, Notification{Status: NotifyPending, Code: "retrying"}); err != nil {
+		if err := t.set(ctx, Notification{Status: NotifyPending, Code: "retrying"}); err != nil {
 			return err
 		}
 		return cause
@@ -78,7 +121,7 @@ func (s *Service) HandleNotifyJob(ctx context.Context, payload []byte, attempt i
 	if err != nil {
 		if apperr.KindOf(err) == apperr.NotFound {
 			n.Code = "event_not_found"
-			return s.setNotification(ctx, j, n)
+			return t.set(ctx, n)
 		}
 		return release(err)
 	}
@@ -86,31 +129,34 @@ func (s *Service) HandleNotifyJob(ctx context.Context, payload []byte, attempt i
 	if err != nil {
 		if missing(err) {
 			n.Code = "no_contact" // personal data destroyed or entry gone
-			return s.setNotification(ctx, j, n)
+			return t.set(ctx, n)
 		}
 		return release(err)
 	}
-	r, err := s.sender.Send(ctx, s.winnerMessage(ev, c, j))
+	m, missingCode, err := t.compose(ctx, ev, c)
+	if err != nil {
+		if missing(err) && missingCode != "" {
+			n.Code = missingCode
+			return t.set(ctx, n)
+		}
+		return release(err)
+	}
+	r, err := s.sender.Send(ctx, m)
 	switch {
 	case err == nil:
 		n = Notification{Status: NotifySent, Channel: string(r.Channel), Attempts: attempt, RequestID: r.RequestID, MessageID: r.MessageID, Fallback: r.Fallback}
-		return s.setNotification(ctx, j, n)
+		return t.set(ctx, n)
 	case notSent(err):
-		s.log.Warn("winner notification deferred", "draw", j.DrawID, "entry", j.EntryNumber, "attempt", attempt, "err", err)
+		s.log.Warn("notification deferred", "kind", t.kind, "event", j.EventID, "draw", j.DrawID, "entry", j.EntryNumber, "attempt", attempt, "err", err)
 		return release(err)
 	default:
 		// Refused by the rules or the provider, or an ambiguous failure
 		// (timeout, 5xx) after which the message may have gone out: never
 		// risk a second copy.
 		n.Code = failureCode(err)
-		s.log.Warn("winner notification failed", "draw", j.DrawID, "entry", j.EntryNumber, "code", n.Code, "err", err)
-		return s.setNotification(ctx, j, n)
+		s.log.Warn("notification failed", "kind", t.kind, "event", j.EventID, "draw", j.DrawID, "entry", j.EntryNumber, "code", n.Code, "err", err)
+		return t.set(ctx, n)
 	}
-}
-
-func (s *Service) setNotification(ctx context.Context, j notifyJob, n Notification) error {
-	n.UpdatedAt = s.now().UTC()
-	return s.store.SetNotification(ctx, j.DrawID, j.EntryNumber, n)
 }
 
 func (s *Service) winnerMessage(ev EventInfo, c Contact, j notifyJob) notify.Message {
@@ -165,11 +211,12 @@ func failureCode(err error) string {
 	return "send_failed"
 }
 
-// TrackDeliveries looks up the delivery result of sent notifications (SENT
-// for at least minAge) and records DELIVERED, FAILED or FAILED_OVER. It
-// also closes notifications left SENDING by a crashed worker: they are
-// marked FAILED ("unknown") because the message may have gone out and must
-// not be sent twice. It returns how many notifications changed.
+// TrackDeliveries looks up the delivery result of sent notifications
+// (winners' and coupon holders', SENT for at least minAge) and records
+// DELIVERED, FAILED or FAILED_OVER. It also closes notifications left
+// SENDING by a crashed worker: they are marked FAILED ("unknown") because
+// the message may have gone out and must not be sent twice. It returns how
+// many notifications changed.
 func (s *Service) TrackDeliveries(ctx context.Context, minAge time.Duration) (int, error) {
 	now := s.now().UTC()
 	changed, err := s.store.ExpireSending(ctx, now.Add(-stuckSending), now)
@@ -181,20 +228,8 @@ func (s *Service) TrackDeliveries(ctx context.Context, minAge time.Duration) (in
 		return changed, err
 	}
 	for _, sn := range sent {
-		st, err := s.sender.Track(ctx, notify.Receipt{Channel: notify.Channel(sn.Channel), RequestID: sn.RequestID, MessageID: sn.MessageID, Fallback: sn.Fallback})
-		if err != nil {
-			s.log.Debug("delivery lookup failed", "draw", sn.DrawID, "entry", sn.EntryNumber, "err", err)
-			continue
-		}
-		n := sn.Notification
-		switch st.Status {
-		case notify.StatusDelivered:
-			n.Status = NotifyDelivered
-		case notify.StatusFailedOver:
-			n.Status = NotifyFailedOver
-		case notify.StatusFailed:
-			n.Status, n.Code = NotifyFailed, st.Code
-		default:
+		n, ok := s.track(ctx, sn.Notification, "draw", sn.DrawID, sn.EntryNumber)
+		if !ok {
 			continue
 		}
 		n.UpdatedAt = now
@@ -203,7 +238,29 @@ func (s *Service) TrackDeliveries(ctx context.Context, minAge time.Duration) (in
 		}
 		changed++
 	}
-	return changed, nil
+	c, err := s.trackCoupons(ctx, now, minAge)
+	return changed + c, err
+}
+
+// track asks the provider about a SENT notification; ok is false when
+// the result is not known yet (or the lookup failed).
+func (s *Service) track(ctx context.Context, n Notification, scope, id string, entry int64) (Notification, bool) {
+	st, err := s.sender.Track(ctx, notify.Receipt{Channel: notify.Channel(n.Channel), RequestID: n.RequestID, MessageID: n.MessageID, Fallback: n.Fallback})
+	if err != nil {
+		s.log.Debug("delivery lookup failed", scope, id, "entry", entry, "err", err)
+		return n, false
+	}
+	switch st.Status {
+	case notify.StatusDelivered:
+		n.Status = NotifyDelivered
+	case notify.StatusFailedOver:
+		n.Status = NotifyFailedOver
+	case notify.StatusFailed:
+		n.Status, n.Code = NotifyFailed, st.Code
+	default:
+		return n, false
+	}
+	return n, true
 }
 
 // stuckSending is how long a claimed notification may stay without an

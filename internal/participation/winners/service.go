@@ -22,8 +22,9 @@ import (
 	"github.com/autoevent/autoevent/internal/platform/phone"
 )
 
-// NotifyQueue is the work queue of winner notifications.
-const NotifyQueue = "notify-job"
+// NotifyQueue is the work queue of winner and coupon-holder
+// notifications (the entry side queues the coupon items on it).
+const NotifyQueue = participation.NotifyQueue
 
 // Publisher writes an event to the outbox inside tx (the app's a.publish).
 type Publisher func(ctx context.Context, tx *db.Tx, subject string, payload any) error
@@ -60,7 +61,11 @@ type Deps struct {
 	PublicURL string
 	// TemplateCode is the approved 알림톡 template of the winner message.
 	TemplateCode string
-	Retention    RetentionConfig
+	// CouponTemplateCode is the approved 알림톡 template of the coupon
+	// message (default DefaultCouponTemplateCode). Coupon holders are
+	// notified only when Entries also implements CouponEntries.
+	CouponTemplateCode string
+	Retention          RetentionConfig
 	// MaxNotifyAttempts: after this many deliveries of a notification job
 	// whose send certainly did not happen, it is marked FAILED (the bus
 	// dead-letters after 5 deliveries; default 5).
@@ -87,11 +92,14 @@ type Service struct {
 	sealer    Sealer
 	publicURL string
 	template  string
-	retention RetentionConfig
-	attempts  int
-	observe   func(string, time.Duration)
-	now       func() time.Time
-	log       *slog.Logger
+	// coupons is Entries as CouponEntries (nil when it is not one).
+	coupons        CouponEntries
+	couponTemplate string
+	retention      RetentionConfig
+	attempts       int
+	observe        func(string, time.Duration)
+	now            func() time.Time
+	log            *slog.Logger
 }
 
 // NewService checks the dependencies and returns the service.
@@ -107,6 +115,10 @@ func NewService(d Deps) (*Service, error) {
 		retention: d.Retention.withDefaults(), attempts: d.MaxNotifyAttempts, observe: d.Observe, now: d.Now, log: d.Log}
 	if s.template == "" {
 		s.template = DefaultTemplateCode
+	}
+	s.coupons, _ = d.Entries.(CouponEntries)
+	if s.couponTemplate = d.CouponTemplateCode; s.couponTemplate == "" {
+		s.couponTemplate = DefaultCouponTemplateCode
 	}
 	if s.attempts <= 0 {
 		s.attempts = 5

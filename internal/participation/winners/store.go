@@ -51,6 +51,22 @@ type Store interface {
 	// date stays); ErrWinnerNotFound when unknown.
 	MarkPrizeDelivered(ctx context.Context, drawID string, entryNumber int64, at time.Time) error
 
+	// ClaimCouponNotification creates a coupon holder's notification
+	// (PENDING) when it does not exist yet, then moves PENDING to SENDING
+	// (one attempt more); false when it is in any other state.
+	ClaimCouponNotification(ctx context.Context, eventID string, entryNumber int64, now time.Time) (bool, error)
+	// SetCouponNotification records a coupon notification's new state.
+	SetCouponNotification(ctx context.Context, eventID string, entryNumber int64, n Notification) error
+	// CouponNotifications returns the event's coupon notifications by
+	// entry number.
+	CouponNotifications(ctx context.Context, eventID string) (map[int64]Notification, error)
+	// SentCouponNotifications lists up to limit coupon notifications in
+	// state SENT last updated before before.
+	SentCouponNotifications(ctx context.Context, before time.Time, limit int) ([]SentCouponNotification, error)
+	// ExpireCouponSending marks coupon notifications SENDING since before
+	// as FAILED with code "unknown" and returns how many.
+	ExpireCouponSending(ctx context.Context, before, now time.Time) (int, error)
+
 	// TouchLifecycle records an event the retention job must watch;
 	// reopen clears a finished retention (a new draw has new winners).
 	TouchLifecycle(ctx context.Context, q db.Querier, eventID, method string, reopen bool) error
