@@ -273,7 +273,8 @@ func (r *Relay) round(ctx context.Context) (int, error) {
 	}
 	acked, pubErr := r.publish(ctx, rows)
 	if len(acked) > 0 {
-		if err := r.d.InTx(ctx, func(tx *db.Tx) error { return r.mark(ctx, tx, acked) }); err != nil {
+		// A lost mark only means a re-publish the broker drops: no fsync.
+		if err := r.d.InTxRelaxed(ctx, func(tx *db.Tx) error { return r.mark(ctx, tx, acked) }); err != nil {
 			return 0, err
 		}
 	}
@@ -301,7 +302,7 @@ func (r *Relay) roundPostgres(ctx context.Context) (int, error) {
 
 func (r *Relay) lockedRound(ctx context.Context) (n int, locked bool, _ error) {
 	var pubErr error
-	err := r.d.InTx(ctx, func(tx *db.Tx) error {
+	err := r.d.InTxRelaxed(ctx, func(tx *db.Tx) error {
 		if err := tx.QueryRowContext(ctx,
 			"SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || '.bus_outbox'))").Scan(&locked); err != nil {
 			return fmt.Errorf("bus: outbox lock: %w", err)
@@ -458,13 +459,20 @@ func (r *Relay) cleanup(ctx context.Context) error {
 	}
 	before := time.Now().Add(-keep).UnixMicro()
 	for {
-		res, err := r.d.ExecContext(ctx,
-			"DELETE FROM bus_outbox WHERE id IN (SELECT id FROM bus_outbox WHERE published_at IS NOT NULL AND published_at < ? LIMIT ?)",
-			before, cleanupChunk)
+		var n int64
+		err := r.d.InTxRelaxed(ctx, func(tx *db.Tx) error {
+			res, err := tx.ExecContext(ctx,
+				"DELETE FROM bus_outbox WHERE id IN (SELECT id FROM bus_outbox WHERE published_at IS NOT NULL AND published_at < ? LIMIT ?)",
+				before, cleanupChunk)
+			if err == nil {
+				n, _ = res.RowsAffected()
+			}
+			return err
+		})
 		if err != nil {
 			return fmt.Errorf("bus: outbox cleanup: %w", err)
 		}
-		if n, _ := res.RowsAffected(); n < cleanupChunk {
+		if n < cleanupChunk {
 			return nil
 		}
 	}

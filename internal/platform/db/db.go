@@ -12,6 +12,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"os"
@@ -55,6 +56,7 @@ type DB struct {
 	dialect Dialect
 	read    *sql.DB
 	write   *sql.DB
+	sync    string // SQLite synchronous setting of the writer
 }
 
 // Open opens and pings the database described by cfg.
@@ -108,7 +110,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	}
 	read.SetMaxOpenConns(cfg.MaxConns)
 	read.SetMaxIdleConns(cfg.MaxConns)
-	d := &DB{dialect: SQLite, read: read, write: write}
+	d := &DB{dialect: SQLite, read: read, write: write, sync: sync}
 	if err := d.Ping(ctx); err != nil {
 		d.Close()
 		return nil, err
@@ -207,6 +209,59 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 			panic(p)
 		}
 	}()
+	if err := fn(tx); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("db: commit: %w", err)
+	}
+	for _, f := range tx.after {
+		f()
+	}
+	return nil
+}
+
+// InTxRelaxed is InTx for a transaction whose loss in an OS crash or power
+// failure is harmless because it will be redone — such as the outbox relay
+// marking rows the broker already holds (a lost mark means a re-publish that
+// the broker drops by message id). It commits without waiting for the disk:
+// on SQLite with synchronous=NORMAL for that one commit (WAL appended, not
+// fsynced; still safe against a process kill), on PostgreSQL with
+// synchronous_commit off for that transaction. Everything else must use
+// InTx.
+func (d *DB) InTxRelaxed(ctx context.Context, fn func(tx *Tx) error) error {
+	if d.dialect == Postgres {
+		return d.InTx(ctx, func(tx *Tx) error {
+			if _, err := tx.ExecContext(ctx, "SET LOCAL synchronous_commit = off"); err != nil {
+				return err
+			}
+			return fn(tx)
+		})
+	}
+	if d.sync == "NORMAL" || d.sync == "OFF" {
+		return d.InTx(ctx, fn)
+	}
+	conn, err := d.write.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("db: writer: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA synchronous=NORMAL"); err != nil {
+		return fmt.Errorf("db: relax sync: %w", err)
+	}
+	defer func() {
+		// The single writer connection must never go back to the pool
+		// relaxed: if restoring fails, discard it.
+		if _, err := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA synchronous="+d.sync); err != nil {
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
+	sqlTx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("db: begin: %w", err)
+	}
+	tx := &Tx{tx: sqlTx, dialect: d.dialect}
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback()
 		return err

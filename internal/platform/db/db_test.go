@@ -119,3 +119,32 @@ func TestRebind(t *testing.T) {
 		}
 	}
 }
+
+func TestInTxRelaxed(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		migrated(t, d)
+		err := d.InTxRelaxed(ctx, func(tx *db.Tx) error {
+			_, err := tx.ExecContext(ctx, "INSERT INTO items (id, name, created_at) VALUES (?, ?, ?)", "r", "relaxed", time.Now().UTC())
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		d.QueryRowContext(ctx, "SELECT COUNT(*) FROM items WHERE id = 'r'").Scan(&n)
+		if n != 1 {
+			t.Errorf("relaxed commit not visible: %d rows", n)
+		}
+		if d.Dialect() == db.SQLite {
+			// The writer goes back to the pool with its configured durability.
+			var sync int
+			if err := d.Writer().QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync); err != nil {
+				t.Fatal(err)
+			}
+			if sync != 2 { // FULL
+				t.Errorf("writer synchronous = %d after a relaxed transaction, want 2 (FULL)", sync)
+			}
+		}
+	})
+}
