@@ -71,9 +71,15 @@ func PosterPDF(e Event, publicURL, visitURL string) ([]byte, error) {
 	if korean {
 		text(26, 22, e.StoreName)
 		text(20, 38, e.Title)
-		text(14, 52, e.Benefit)
+		if e.Benefit != e.Title {
+			text(14, 52, e.Benefit)
+		}
 		text(16, 232, "휴대폰 카메라로 QR 코드를 찍어 참여하세요")
-		text(11, 244, "매장에서 QR로 참여하시면 추첨 가산점이 적용됩니다.")
+		if e.Method == "LOTTERY" {
+			text(11, 244, "매장에서 QR로 참여하시면 추첨 가산점이 적용됩니다.")
+		} else {
+			text(11, 244, "준비한 쿠폰이 모두 나가면 이벤트가 마감됩니다.")
+		}
 	} else {
 		text(20, 30, "Scan to enter")
 	}
