@@ -6,8 +6,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
+	"github.com/autoevent/autoevent/internal/participation"
 	"github.com/autoevent/autoevent/internal/participation/winners"
 )
 
@@ -25,22 +25,8 @@ func (s *Site) participationRoutes(mux *http.ServeMux) {
 	}
 }
 
-// publicEvent mirrors participation.PublicEvent.
-type publicEvent struct {
-	EventID     string    `json:"eventId"`
-	Code        string    `json:"code"`
-	Title       string    `json:"title"`
-	StoreName   string    `json:"storeName"`
-	Benefit     string    `json:"benefit"`
-	Description string    `json:"description"`
-	Method      string    `json:"method"`
-	CouponCount int       `json:"couponCount"`
-	CouponsLeft int       `json:"couponsLeft"`
-	WinnerCount int       `json:"winnerCount"`
-	StartsAt    time.Time `json:"startsAt"`
-	EndsAt      time.Time `json:"endsAt"`
-	Phase       string    `json:"phase"`
-}
+// publicEvent is the public API's view of an event.
+type publicEvent = participation.PublicEvent
 
 type publicPage struct {
 	Event      publicEvent
