@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/autoevent/autoevent/internal/platform/kst"
 )
 
 func mechanicsOf(opts []Option) []MechanicType {
@@ -39,7 +41,7 @@ func TestPlanEveryCombinationIsValid(t *testing.T) {
 				for _, m := range months {
 					req := Request{EventID: "e", StoreName: "테스트 가게", Industry: industry,
 						Region: Region{Sido: region.Name}, Purpose: purpose, PurposeText: "동네 주민에게 알리기",
-						ReferenceDate: time.Date(2026, m, 10, 0, 0, 0, 0, KST)}
+						ReferenceDate: time.Date(2026, m, 10, 0, 0, 0, 0, kst.Location)}
 					a, opts := p.Plan(req)
 					doc := Recommendation{EventID: "e", TrendAnalysis: a, Recommendations: opts,
 						GeneratedAt: refDate, ExpiresAt: refDate.Add(time.Hour), AIProvider: ProviderLocal}
@@ -120,10 +122,10 @@ func TestPlanDiffers(t *testing.T) {
 		{"purpose: new customers vs sales", func(r *Request) { r.Purpose = PurposeSales }, func(a, b []Option) bool {
 			return !reflect.DeepEqual(mechanicsOf(a), mechanicsOf(b)) && a[0].ExpectedMetrics.NewCustomers != b[0].ExpectedMetrics.NewCustomers
 		}},
-		{"season: december vs july", func(r *Request) { r.ReferenceDate = time.Date(2025, 7, 1, 0, 0, 0, 0, KST) }, func(a, b []Option) bool {
+		{"season: december vs july", func(r *Request) { r.ReferenceDate = time.Date(2025, 7, 1, 0, 0, 0, 0, kst.Location) }, func(a, b []Option) bool {
 			return a[0].Title != b[0].Title && a[0].Duration.StartDate != b[0].Duration.StartDate
 		}},
-		{"season: before valentine", func(r *Request) { r.ReferenceDate = time.Date(2026, 1, 30, 0, 0, 0, 0, KST) }, func(a, b []Option) bool {
+		{"season: before valentine", func(r *Request) { r.ReferenceDate = time.Date(2026, 1, 30, 0, 0, 0, 0, kst.Location) }, func(a, b []Option) bool {
 			return strings.Contains(b[0].Title, "발렌타인") || strings.Contains(b[0].Title, "설")
 		}},
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/autoevent/autoevent/internal/ai/anthropic"
 	"github.com/autoevent/autoevent/internal/ai/openai"
 	"github.com/autoevent/autoevent/internal/ai/providers"
+	"github.com/autoevent/autoevent/internal/platform/kst"
 	sbanthropic "github.com/autoevent/autoevent/internal/sandbox/anthropic"
 	sbopenai "github.com/autoevent/autoevent/internal/sandbox/openai"
 )
@@ -19,7 +20,7 @@ import (
 var req = ai.Request{
 	EventID: "7d0c3f0e-5a7b-4b8e-9f0e-3c2d1b0a9f8e", StoreName: "골목식당", Industry: ai.IndustryRestaurant,
 	Region: ai.Region{Sido: "부산광역시", Sigungu: "부산진구"}, Purpose: ai.PurposeRevisit,
-	ReferenceDate: time.Date(2025, 12, 10, 0, 0, 0, 0, ai.KST),
+	ReferenceDate: time.Date(2025, 12, 10, 0, 0, 0, 0, kst.Location),
 }
 
 // sandboxes starts both simulators and a Recommender wired to them through

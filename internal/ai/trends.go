@@ -9,13 +9,12 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/autoevent/autoevent/internal/platform/kst"
 )
 
 //go:embed data/trends.json data/planner.json
 var dataFS embed.FS
-
-// KST is Korea Standard Time (no daylight saving), used for seasons and dates.
-var KST = time.FixedZone("KST", 9*60*60)
 
 // Industry codes known to the knowledge base.
 const (
@@ -184,7 +183,7 @@ func parseKB(raw []byte) (*KB, error) {
 			return nil, fmt.Errorf("ai: moment %s: negative window", m.Key)
 		}
 		for y, d := range m.Dates {
-			if _, err := time.ParseInLocation(time.DateOnly, d, KST); err != nil || !strings.HasPrefix(d, y) {
+			if _, err := time.ParseInLocation(time.DateOnly, d, kst.Location); err != nil || !strings.HasPrefix(d, y) {
 				return nil, fmt.Errorf("ai: moment %s: bad date %s=%s", m.Key, y, d)
 			}
 		}
@@ -354,8 +353,8 @@ func (kb *KB) context(req Request) *planContext {
 	if ref.IsZero() {
 		ref = time.Now()
 	}
-	ref = ref.In(KST)
-	ref = time.Date(ref.Year(), ref.Month(), ref.Day(), 0, 0, 0, 0, KST)
+	ref = ref.In(kst.Location)
+	ref = time.Date(ref.Year(), ref.Month(), ref.Day(), 0, 0, 0, 0, kst.Location)
 	month := int(ref.Month())
 
 	c := &planContext{ref: ref}
@@ -483,7 +482,7 @@ func (m *kbMoment) occurrence(y int, region *kbRegion) (start, end time.Time, ok
 		if !found {
 			return time.Time{}, time.Time{}, false
 		}
-		start, _ = time.ParseInLocation(time.DateOnly, d, KST)
+		start, _ = time.ParseInLocation(time.DateOnly, d, kst.Location)
 		end = start
 	case m.Rule == "suneung":
 		// 수능 is usually on the second or third Thursday of November; the
@@ -491,10 +490,10 @@ func (m *kbMoment) occurrence(y int, region *kbRegion) (start, end time.Time, ok
 		start = nthWeekday(y, time.November, time.Thursday, 3)
 		end = start
 	default:
-		start = time.Date(y, time.Month(m.Month), m.Day, 0, 0, 0, 0, KST)
+		start = time.Date(y, time.Month(m.Month), m.Day, 0, 0, 0, 0, kst.Location)
 		end = start
 		if m.EndMonth != 0 {
-			end = time.Date(y, time.Month(m.EndMonth), m.EndDay, 0, 0, 0, 0, KST)
+			end = time.Date(y, time.Month(m.EndMonth), m.EndDay, 0, 0, 0, 0, kst.Location)
 		}
 	}
 	if m.RegionalBloom && region != nil {
@@ -505,7 +504,7 @@ func (m *kbMoment) occurrence(y int, region *kbRegion) (start, end time.Time, ok
 }
 
 func nthWeekday(y int, mo time.Month, wd time.Weekday, n int) time.Time {
-	t := time.Date(y, mo, 1, 0, 0, 0, 0, KST)
+	t := time.Date(y, mo, 1, 0, 0, 0, 0, kst.Location)
 	for t.Weekday() != wd {
 		t = t.AddDate(0, 0, 1)
 	}

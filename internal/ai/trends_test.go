@@ -4,6 +4,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/autoevent/autoevent/internal/platform/kst"
 )
 
 func testKB(t testing.TB) *KB {
@@ -74,17 +76,17 @@ func TestAnalyzeSeasonalMoments(t *testing.T) {
 		date     time.Time
 		want     string // a seasonal keyword that must be present
 	}{
-		{"seollal 2026 (lunar table)", IndustryMart, "서울", time.Date(2026, 2, 1, 0, 0, 0, 0, KST), "설날"},
-		{"chuseok 2025", IndustryMart, "부산", time.Date(2025, 9, 20, 0, 0, 0, 0, KST), "추석"},
-		{"valentine", IndustryBakery, "대구", time.Date(2025, 2, 5, 0, 0, 0, 0, KST), "발렌타인데이"},
-		{"white day", IndustryFlower, "서울", time.Date(2025, 3, 5, 0, 0, 0, 0, KST), "화이트데이"},
-		{"parents day", IndustryFlower, "경기", time.Date(2025, 4, 28, 0, 0, 0, 0, KST), "어버이날"},
-		{"suneung 2026", IndustryAcademy, "대구", time.Date(2026, 11, 1, 0, 0, 0, 0, KST), "수능"},
-		{"after suneung", IndustryHair, "서울", time.Date(2025, 11, 25, 0, 0, 0, 0, KST), "수능"},
-		{"pepero", IndustryMart, "인천", time.Date(2025, 11, 1, 0, 0, 0, 0, KST), "빼빼로데이"},
-		{"christmas", IndustryBakery, "서울", time.Date(2025, 12, 10, 0, 0, 0, 0, KST), "크리스마스"},
-		{"boknal", IndustryRestaurant, "대전", time.Date(2025, 7, 10, 0, 0, 0, 0, KST), "복날"},
-		{"new year across the year end", IndustryFitness, "서울", time.Date(2025, 12, 20, 0, 0, 0, 0, KST), "새해"},
+		{"seollal 2026 (lunar table)", IndustryMart, "서울", time.Date(2026, 2, 1, 0, 0, 0, 0, kst.Location), "설날"},
+		{"chuseok 2025", IndustryMart, "부산", time.Date(2025, 9, 20, 0, 0, 0, 0, kst.Location), "추석"},
+		{"valentine", IndustryBakery, "대구", time.Date(2025, 2, 5, 0, 0, 0, 0, kst.Location), "발렌타인데이"},
+		{"white day", IndustryFlower, "서울", time.Date(2025, 3, 5, 0, 0, 0, 0, kst.Location), "화이트데이"},
+		{"parents day", IndustryFlower, "경기", time.Date(2025, 4, 28, 0, 0, 0, 0, kst.Location), "어버이날"},
+		{"suneung 2026", IndustryAcademy, "대구", time.Date(2026, 11, 1, 0, 0, 0, 0, kst.Location), "수능"},
+		{"after suneung", IndustryHair, "서울", time.Date(2025, 11, 25, 0, 0, 0, 0, kst.Location), "수능"},
+		{"pepero", IndustryMart, "인천", time.Date(2025, 11, 1, 0, 0, 0, 0, kst.Location), "빼빼로데이"},
+		{"christmas", IndustryBakery, "서울", time.Date(2025, 12, 10, 0, 0, 0, 0, kst.Location), "크리스마스"},
+		{"boknal", IndustryRestaurant, "대전", time.Date(2025, 7, 10, 0, 0, 0, 0, kst.Location), "복날"},
+		{"new year across the year end", IndustryFitness, "서울", time.Date(2025, 12, 20, 0, 0, 0, 0, kst.Location), "새해"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,22 +104,22 @@ func TestAnalyzeSeasonalMoments(t *testing.T) {
 func TestAnalyzeVariesWithInputs(t *testing.T) {
 	kb := testKB(t)
 	// Cherry blossoms open earlier in Jeju than in Seoul.
-	d := time.Date(2025, 3, 22, 0, 0, 0, 0, KST)
+	d := time.Date(2025, 3, 22, 0, 0, 0, 0, kst.Location)
 	jeju := relevanceOf(kb.Analyze(Request{Industry: IndustryCafe, Region: Region{Sido: "제주"}, ReferenceDate: d}).SeasonalTrends, "벚꽃 시즌")
 	seoul := relevanceOf(kb.Analyze(Request{Industry: IndustryCafe, Region: Region{Sido: "서울"}, ReferenceDate: d}).SeasonalTrends, "벚꽃 시즌")
 	if !(jeju > seoul && seoul > 0) {
 		t.Errorf("벚꽃 relevance on %s: 제주 %v, 서울 %v; want 제주 > 서울 > 0", d.Format(time.DateOnly), jeju, seoul)
 	}
 	// Christmas matters more to a bakery than to a hair salon.
-	d = time.Date(2025, 12, 15, 0, 0, 0, 0, KST)
+	d = time.Date(2025, 12, 15, 0, 0, 0, 0, kst.Location)
 	bakery := relevanceOf(kb.Analyze(Request{Industry: IndustryBakery, ReferenceDate: d}).SeasonalTrends, "크리스마스")
 	hair := relevanceOf(kb.Analyze(Request{Industry: IndustryHair, ReferenceDate: d}).SeasonalTrends, "크리스마스")
 	if !(bakery > hair) {
 		t.Errorf("크리스마스 relevance: bakery %v, hair %v; want bakery > hair", bakery, hair)
 	}
 	// Seasonal industry trends move with the month.
-	july := relevanceOf(kb.Analyze(Request{Industry: IndustryCafe, ReferenceDate: time.Date(2025, 7, 1, 0, 0, 0, 0, KST)}).IndustryTrends, "아이스 음료·빙수")
-	jan := relevanceOf(kb.Analyze(Request{Industry: IndustryCafe, ReferenceDate: time.Date(2025, 1, 10, 0, 0, 0, 0, KST)}).IndustryTrends, "아이스 음료·빙수")
+	july := relevanceOf(kb.Analyze(Request{Industry: IndustryCafe, ReferenceDate: time.Date(2025, 7, 1, 0, 0, 0, 0, kst.Location)}).IndustryTrends, "아이스 음료·빙수")
+	jan := relevanceOf(kb.Analyze(Request{Industry: IndustryCafe, ReferenceDate: time.Date(2025, 1, 10, 0, 0, 0, 0, kst.Location)}).IndustryTrends, "아이스 음료·빙수")
 	if !(july > jan) {
 		t.Errorf("아이스 음료 relevance: July %v, January %v; want July higher (or January absent = -1)", july, jan)
 	}
@@ -134,7 +136,7 @@ func TestAnalyzeRelevanceAlwaysInRange(t *testing.T) {
 		for _, r := range kb.regionList {
 			for m := 1; m <= 12; m++ {
 				for _, day := range []int{1, 15} {
-					req := Request{Industry: code, Region: Region{Sido: r.Name}, ReferenceDate: time.Date(2026, time.Month(m), day, 0, 0, 0, 0, KST)}
+					req := Request{Industry: code, Region: Region{Sido: r.Name}, ReferenceDate: time.Date(2026, time.Month(m), day, 0, 0, 0, 0, kst.Location)}
 					a := kb.Analyze(req)
 					if err := a.Validate(); err != nil {
 						t.Fatalf("%s %s %d/%d: %v", code, r.Code, m, day, err)

@@ -6,9 +6,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/autoevent/autoevent/internal/platform/kst"
 )
 
-var refDate = time.Date(2025, 12, 1, 10, 0, 0, 0, KST)
+var refDate = time.Date(2025, 12, 1, 10, 0, 0, 0, kst.Location)
 
 func testPlanner(t testing.TB) *Planner {
 	t.Helper()

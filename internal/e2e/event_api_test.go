@@ -12,6 +12,7 @@ import (
 	"github.com/autoevent/autoevent/internal/ai"
 	"github.com/autoevent/autoevent/internal/config"
 	"github.com/autoevent/autoevent/internal/event"
+	"github.com/autoevent/autoevent/internal/platform/kst"
 )
 
 // evJob is the job document of the recommendation job.
@@ -135,7 +136,7 @@ func TestEventLifecycleAPI(t *testing.T) {
 
 		// Select option 2 with edits.
 		opt := doc.Recommendations[1]
-		today := time.Now().In(ai.KST)
+		today := time.Now().In(kst.Location)
 		start, end := today.Format(time.DateOnly), today.AddDate(0, 0, 6).Format(time.DateOnly)
 		sel := map[string]any{"optionNumber": 2, "title": "가을 신메뉴 시식 이벤트", "startDate": start, "endDate": end,
 			"benefit": "소금빵 1개 무료", "participationMethod": map[string]any{"type": "FIRST_COME", "couponCount": 30},
@@ -363,7 +364,7 @@ func TestEventSoldOutAndPeriodEnd(t *testing.T) {
 	o := e.SignupOwner("CAFE", "광주광역시 동구")
 	ev := evCreate(t, e, o, "SALES")
 	evRecommend(t, e, o, ev.ID, nil)
-	today := time.Now().In(ai.KST).Format(time.DateOnly)
+	today := time.Now().In(kst.Location).Format(time.DateOnly)
 	sel := map[string]any{"optionNumber": 1, "startDate": today, "endDate": today,
 		"participationMethod": map[string]any{"type": "FIRST_COME", "couponCount": 5}}
 	if res := e.Do("PUT", "/api/v1/events/"+ev.ID+"/selection", o.Token, sel); res.Status != http.StatusOK {

@@ -19,6 +19,7 @@ import (
 	"github.com/autoevent/autoevent/internal/platform/apperr"
 	"github.com/autoevent/autoevent/internal/platform/bus"
 	"github.com/autoevent/autoevent/internal/platform/db"
+	"github.com/autoevent/autoevent/internal/platform/kst"
 )
 
 // Limits of owner input.
@@ -336,13 +337,13 @@ func (s *Service) Select(ctx context.Context, ownerID, id string, in SelectionIn
 
 // period turns inclusive KST dates into [start midnight, midnight after end).
 func period(start, end string) (time.Time, time.Time) {
-	a, _ := time.ParseInLocation(time.DateOnly, start, ai.KST)
-	b, _ := time.ParseInLocation(time.DateOnly, end, ai.KST)
+	a, _ := time.ParseInLocation(time.DateOnly, start, kst.Location)
+	b, _ := time.ParseInLocation(time.DateOnly, end, kst.Location)
 	return a.UTC(), b.AddDate(0, 0, 1).UTC()
 }
 
 func (s *Service) buildPlan(o ai.Option, in SelectionInput) (Plan, error) {
-	today := s.d.Now().In(ai.KST).Format(time.DateOnly)
+	today := s.d.Now().In(kst.Location).Format(time.DateOnly)
 	p := Plan{OptionNumber: o.OptionNumber, Title: o.Title, Concept: o.Concept, Description: o.Mechanics.Details,
 		Benefit: o.Title, Mechanic: o.Mechanics.Type, Method: o.ParticipationMethod.Type,
 		StartDate: o.Duration.StartDate, EndDate: o.Duration.EndDate,
@@ -354,7 +355,7 @@ func (s *Service) buildPlan(o ai.Option, in SelectionInput) (Plan, error) {
 	}
 	if p.StartDate == "" || p.EndDate == "" || p.StartDate < today {
 		days := max(o.Duration.RecommendedDays, 1)
-		t := s.d.Now().In(ai.KST)
+		t := s.d.Now().In(kst.Location)
 		p.StartDate, p.EndDate = t.Format(time.DateOnly), t.AddDate(0, 0, days-1).Format(time.DateOnly)
 	}
 	if in.Title != nil {
@@ -396,8 +397,8 @@ func (s *Service) buildPlan(o ai.Option, in SelectionInput) (Plan, error) {
 	v.Check(p.Title != "" && n(p.Title) <= maxTitle && !hasControl(p.Title), "title", "invalid_title", "제목은 1~60자로 입력해 주세요.")
 	v.Check(p.Benefit != "" && n(p.Benefit) <= maxBenefit && !hasControl(p.Benefit), "benefit", "invalid_benefit", "혜택(경품·할인)은 1~100자로 입력해 주세요.")
 	v.Check(n(p.Description) <= maxDescription && !hasControl(p.Description), "description", "invalid_description", "참여 방법 설명은 1,000자 이내로 입력해 주세요.")
-	start, serr := time.ParseInLocation(time.DateOnly, p.StartDate, ai.KST)
-	end, eerr := time.ParseInLocation(time.DateOnly, p.EndDate, ai.KST)
+	start, serr := time.ParseInLocation(time.DateOnly, p.StartDate, kst.Location)
+	end, eerr := time.ParseInLocation(time.DateOnly, p.EndDate, kst.Location)
 	v.Check(serr == nil, "startDate", "invalid_start_date", "시작일을 YYYY-MM-DD 형식으로 입력해 주세요.")
 	v.Check(eerr == nil, "endDate", "invalid_end_date", "종료일을 YYYY-MM-DD 형식으로 입력해 주세요.")
 	if serr == nil && eerr == nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/autoevent/autoevent/internal/platform/bus"
 	"github.com/autoevent/autoevent/internal/platform/db"
 	"github.com/autoevent/autoevent/internal/platform/db/dbtest"
+	"github.com/autoevent/autoevent/internal/platform/kst"
 )
 
 type fakeStores struct{}
@@ -90,7 +91,7 @@ func newService(t *testing.T, d *db.DB, c *clock, o *outbox) *event.Service {
 func TestTickActivatesAndEnds(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		c := &clock{t: time.Date(2026, 3, 10, 15, 0, 0, 0, ai.KST)}
+		c := &clock{t: time.Date(2026, 3, 10, 15, 0, 0, 0, kst.Location)}
 		o := &outbox{}
 		a, b := newService(t, d, c, o), newService(t, d, c, o) // two replicas
 		ev, err := a.Create(ctx, "owner-1", event.CreateInput{Purpose: ai.PurposeSales}, nil)
@@ -120,10 +121,10 @@ func TestTickActivatesAndEnds(t *testing.T) {
 			at   time.Time
 			want event.Status
 		}{
-			{time.Date(2026, 3, 11, 23, 59, 0, 0, ai.KST), event.StatusApproved},
-			{time.Date(2026, 3, 12, 0, 0, 0, 0, ai.KST), event.StatusActive},
-			{time.Date(2026, 3, 13, 23, 59, 0, 0, ai.KST), event.StatusActive},
-			{time.Date(2026, 3, 14, 0, 0, 1, 0, ai.KST), event.StatusEnded},
+			{time.Date(2026, 3, 11, 23, 59, 0, 0, kst.Location), event.StatusApproved},
+			{time.Date(2026, 3, 12, 0, 0, 0, 0, kst.Location), event.StatusActive},
+			{time.Date(2026, 3, 13, 23, 59, 0, 0, kst.Location), event.StatusActive},
+			{time.Date(2026, 3, 14, 0, 0, 1, 0, kst.Location), event.StatusEnded},
 		}
 		for _, s := range steps {
 			c.mu.Lock()
@@ -153,7 +154,7 @@ func TestSoldOutMessage(t *testing.T) {
 		o := &outbox{}
 		s := newService(t, d, c, o)
 		ev, _ := s.Create(ctx, "owner-1", event.CreateInput{Purpose: ai.PurposeNewCustomers}, nil)
-		today := c.now().In(ai.KST).Format(time.DateOnly)
+		today := c.now().In(kst.Location).Format(time.DateOnly)
 		fc := &ai.ParticipationMethod{Type: ai.ParticipationFirstCome, CouponCount: 10}
 		if _, err := s.Select(ctx, "owner-1", ev.ID, event.SelectionInput{OptionNumber: 1, StartDate: &today, EndDate: &today, ParticipationMethod: fc}, nil); err != nil {
 			t.Fatal(err)

@@ -8,10 +8,10 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/autoevent/autoevent/internal/platform/apperr"
 	"github.com/autoevent/autoevent/internal/platform/httpapi"
+	"github.com/autoevent/autoevent/internal/platform/kst"
 	phonefmt "github.com/autoevent/autoevent/internal/platform/phone"
 )
 
@@ -317,15 +317,13 @@ func startCSV(w http.ResponseWriter, name string) *csv.Writer {
 	return cw
 }
 
-var kst = time.FixedZone("KST", 9*3600)
-
 func csvRow(v EntryView, name, phone string) []string {
 	used := ""
 	if v.CouponRedeemedAt != nil {
-		used = v.CouponRedeemedAt.In(kst).Format("2006-01-02 15:04")
+		used = v.CouponRedeemedAt.In(kst.Location).Format("2006-01-02 15:04")
 	}
 	return []string{strconv.FormatInt(v.EntryNumber, 10), csvSafe(name), phone, yn(v.StoreVisit),
-		yn(v.Marketing), v.CouponCode, used, v.CreatedAt.In(kst).Format("2006-01-02 15:04:05")}
+		yn(v.Marketing), v.CouponCode, used, v.CreatedAt.In(kst.Location).Format("2006-01-02 15:04:05")}
 }
 
 // csvSafe defuses spreadsheet formulas in customer-typed text.

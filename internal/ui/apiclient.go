@@ -1,13 +1,9 @@
 package ui
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 
 	"github.com/autoevent/autoevent/internal/platform/apperr"
 	"github.com/autoevent/autoevent/internal/platform/httpapi"
@@ -22,11 +18,7 @@ type tokens struct {
 }
 
 // apiResult is a raw API answer.
-type apiResult struct {
-	Status int
-	Header http.Header
-	Body   []byte
-}
+type apiResult = httpapi.LocalResponse
 
 // call runs one API request in process. With auth it sends the session's
 // access token and, when that has expired, refreshes it once and retries.
@@ -45,7 +37,7 @@ func (s *Site) call(w http.ResponseWriter, r *http.Request, method, path string,
 			}
 		}
 	}
-	return decode(res, out)
+	return res.Decode(out)
 }
 
 // sessionExpired reports whether a 401 is about the access token itself
@@ -66,7 +58,7 @@ func (s *Site) callPublic(r *http.Request, method, path string, body, out any) (
 	if err != nil {
 		return res, err
 	}
-	return res, decode(res, out)
+	return res, res.Decode(out)
 }
 
 func (s *Site) refresh(w http.ResponseWriter, r *http.Request) (tokens, bool) {
@@ -76,7 +68,7 @@ func (s *Site) refresh(w http.ResponseWriter, r *http.Request) (tokens, bool) {
 	}
 	res, err := s.do(r, "POST", "/api/v1/auth/refresh", map[string]string{"refreshToken": rt}, "")
 	var t tokens
-	if err != nil || decode(res, &t) != nil {
+	if err != nil || res.Decode(&t) != nil {
 		s.endSession(w)
 		return tokens{}, false
 	}
@@ -99,47 +91,11 @@ func bearer(r *http.Request, cookie string) string {
 }
 
 func (s *Site) do(r *http.Request, method, path string, body any, token string) (apiResult, error) {
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return apiResult{}, err
-		}
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(r.Context(), method, path, rd)
-	if err != nil {
-		return apiResult{}, err
-	}
-	req.RemoteAddr = r.RemoteAddr
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("X-Request-Id", httpapi.RequestID(r.Context()))
-	if fwd := r.Header.Get("X-Forwarded-For"); fwd != "" {
-		req.Header.Set("X-Forwarded-For", fwd)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
+	auth := ""
 	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+		auth = "Bearer " + token
 	}
-	rec := httptest.NewRecorder()
-	s.cfg.API.ServeHTTP(rec, req)
-	return apiResult{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}, nil
-}
-
-func decode(res apiResult, out any) error {
-	if res.Status >= 400 {
-		var p httpapi.Problem
-		if err := json.Unmarshal(res.Body, &p); err != nil || p.Code == "" {
-			return fmt.Errorf("ui: API answered %d", res.Status)
-		}
-		return httpapi.ErrorOf(res.Status, p)
-	}
-	if out == nil || len(res.Body) == 0 {
-		return nil
-	}
-	return json.Unmarshal(res.Body, out)
+	return httpapi.ServeLocal(r.Context(), s.cfg.API, r, method, path, body, auth)
 }
 
 // formErrors turns an API error into the page's banner and inline messages.

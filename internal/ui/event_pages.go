@@ -10,6 +10,7 @@ import (
 
 	"github.com/autoevent/autoevent/internal/ai"
 	"github.com/autoevent/autoevent/internal/event"
+	"github.com/autoevent/autoevent/internal/platform/kst"
 )
 
 // eventRoutes registers the event wizard and the event detail page:
@@ -250,7 +251,7 @@ func (s *Site) handleEventOptions(w http.ResponseWriter, r *http.Request) {
 // optionForm prefills the edit form from the option, or from the saved
 // plan when the owner already chose this option.
 func optionForm(o ai.Option, saved *event.Plan) map[string]string {
-	today := time.Now().In(ai.KST)
+	today := time.Now().In(kst.Location)
 	start, end := o.Duration.StartDate, o.Duration.EndDate
 	if start == "" || start < today.Format(time.DateOnly) {
 		start = today.Format(time.DateOnly)

@@ -296,7 +296,7 @@ func (s *Site) handleFullExport(w http.ResponseWriter, r *http.Request) {
 		map[string]string{"password": r.PostFormValue("password")}, bearer(r, accessCookie))
 	if err != nil || res.Status != http.StatusOK {
 		msg := "내보내기에 실패했어요. 잠시 후 다시 시도해 주세요."
-		if decErr := decode(res, nil); decErr != nil {
+		if decErr := res.Decode(nil); decErr != nil {
 			if banner, _ := formErrors(decErr); banner != "" {
 				msg = banner
 			}

@@ -20,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/autoevent/autoevent/internal/platform/kst"
 	"github.com/autoevent/autoevent/web"
 )
 
@@ -114,13 +115,13 @@ var funcs = template.FuncMap{
 		if t.IsZero() {
 			return ""
 		}
-		return t.In(kst).Format("2006.01.02")
+		return t.In(kst.Location).Format("2006.01.02")
 	},
 	"datetime": func(t time.Time) string {
 		if t.IsZero() {
 			return ""
 		}
-		return t.In(kst).Format("2006.01.02 15:04")
+		return t.In(kst.Location).Format("2006.01.02 15:04")
 	},
 	"pct": func(v float64) string { return fmt.Sprintf("%.0f%%", v) },
 	"add": func(a, b int) int { return a + b },
@@ -136,8 +137,6 @@ var funcs = template.FuncMap{
 		return ""
 	},
 }
-
-var kst = time.FixedZone("KST", 9*60*60)
 
 func (s *Site) page(name string) (*template.Template, error) {
 	s.mu.Lock()

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/autoevent/autoevent/internal/platform/kst"
 )
 
 var (
@@ -31,24 +33,24 @@ func TestQuietHours(t *testing.T) {
 		{"2026-12-31 22:00", true, "2027-01-01 08:00"},
 	}
 	for _, tt := range tests {
-		at, err := time.ParseInLocation("2006-01-02 15:04", tt.kst, KST)
+		at, err := time.ParseInLocation("2006-01-02 15:04", tt.kst, kst.Location)
 		if err != nil {
 			t.Fatal(err)
 		}
 		// The host time zone must not matter: pass the instant in UTC.
 		at = at.UTC()
 		if got := InQuietHours(at); got != tt.quiet {
-			t.Errorf("InQuietHours(%s KST) = %v, want %v", tt.kst, got, tt.quiet)
+			t.Errorf("InQuietHours(%s kst.Location) = %v, want %v", tt.kst, got, tt.quiet)
 		}
-		if got := NextSendTime(at).In(KST).Format("2006-01-02 15:04"); got != tt.nextAllowd {
-			t.Errorf("NextSendTime(%s KST) = %s, want %s", tt.kst, got, tt.nextAllowd)
+		if got := NextSendTime(at).In(kst.Location).Format("2006-01-02 15:04"); got != tt.nextAllowd {
+			t.Errorf("NextSendTime(%s kst.Location) = %s, want %s", tt.kst, got, tt.nextAllowd)
 		}
 		err = CheckQuietHours(Advertising, at, false)
 		var qe *QuietHoursError
 		if tt.quiet {
 			if !errors.As(err, &qe) || !errors.Is(err, ErrQuietHours) {
 				t.Errorf("CheckQuietHours(%s) = %v, want *QuietHoursError", tt.kst, err)
-			} else if got := qe.NextAllowed.In(KST).Format("2006-01-02 15:04"); got != tt.nextAllowd {
+			} else if got := qe.NextAllowed.In(kst.Location).Format("2006-01-02 15:04"); got != tt.nextAllowd {
 				t.Errorf("QuietHoursError.NextAllowed = %s, want %s", got, tt.nextAllowd)
 			}
 		} else if err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/autoevent/autoevent/internal/platform/kst"
 	"github.com/autoevent/autoevent/internal/platform/phone"
 )
 
@@ -41,10 +42,6 @@ const ConsentValidity = 2 * 365 * 24 * time.Hour
 // AdPrefix opens every advertising message.
 const AdPrefix = "(광고)"
 
-// KST is Korea Standard Time (no daylight saving), fixed so that the rule
-// does not depend on the host's time zone database.
-var KST = time.FixedZone("KST", 9*60*60)
-
 // Night-time window for advertising, in KST hours: [21:00, 08:00).
 const (
 	nightStartHour = 21
@@ -57,7 +54,7 @@ type QuietHoursError struct {
 }
 
 func (e *QuietHoursError) Error() string {
-	return ErrQuietHours.Error() + "; next allowed " + e.NextAllowed.In(KST).Format("2006-01-02 15:04 MST")
+	return ErrQuietHours.Error() + "; next allowed " + e.NextAllowed.In(kst.Location).Format("2006-01-02 15:04 MST")
 }
 
 // Is makes errors.Is(err, ErrQuietHours) true.
@@ -65,7 +62,7 @@ func (e *QuietHoursError) Is(target error) bool { return target == ErrQuietHours
 
 // InQuietHours reports whether t falls in 21:00–08:00 KST.
 func InQuietHours(t time.Time) bool {
-	h := t.In(KST).Hour()
+	h := t.In(kst.Location).Hour()
 	return h >= nightStartHour || h < nightEndHour
 }
 
@@ -75,12 +72,12 @@ func NextSendTime(t time.Time) time.Time {
 	if !InQuietHours(t) {
 		return t
 	}
-	k := t.In(KST)
+	k := t.In(kst.Location)
 	day := k
 	if k.Hour() >= nightStartHour {
 		day = k.AddDate(0, 0, 1)
 	}
-	return time.Date(day.Year(), day.Month(), day.Day(), nightEndHour, 0, 0, 0, KST)
+	return time.Date(day.Year(), day.Month(), day.Day(), nightEndHour, 0, 0, 0, kst.Location)
 }
 
 // CheckQuietHours returns a *QuietHoursError for advertising at night

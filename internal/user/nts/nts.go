@@ -25,6 +25,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/autoevent/autoevent/internal/platform/kst"
 	"github.com/autoevent/autoevent/internal/platform/resilience"
 )
 
@@ -258,8 +259,6 @@ type statusRow struct {
 	RbfTaxTypeCd    string `json:"rbf_tax_type_cd"`
 }
 
-var kst = time.FixedZone("KST", 9*60*60)
-
 func (d statusRow) toStatus() (Status, error) {
 	st := Status{Number: d.BNo, Text: d.BStt, TaxType: d.TaxType, TaxTypeCode: d.TaxTypeCd}
 	switch d.BSttCd {
@@ -277,7 +276,7 @@ func (d statusRow) toStatus() (Status, error) {
 		return Status{}, fmt.Errorf("%w: unknown b_stt_cd %q", ErrBadResponse, truncate(d.BSttCd))
 	}
 	if d.EndDt != "" {
-		t, err := time.ParseInLocation("20060102", d.EndDt, kst)
+		t, err := time.ParseInLocation("20060102", d.EndDt, kst.Location)
 		if err != nil {
 			return Status{}, fmt.Errorf("%w: end_dt not YYYYMMDD", ErrBadResponse)
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/autoevent/autoevent/internal/participation/notify"
+	"github.com/autoevent/autoevent/internal/platform/kst"
 )
 
 // Alimtalk returns the 알림톡 notify.Provider (and notify.Tracker).
@@ -163,7 +164,7 @@ func (p *SMSProvider) Track(ctx context.Context, r notify.Receipt) (notify.Deliv
 // optionally with milliseconds), which are KST.
 func parseTime(s string) time.Time {
 	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02T15:04:05", "2006-01-02T15:04:05.000", "2006-01-02 15:04:05.000"} {
-		if t, err := time.ParseInLocation(layout, s, notify.KST); err == nil {
+		if t, err := time.ParseInLocation(layout, s, kst.Location); err == nil {
 			return t
 		}
 	}
