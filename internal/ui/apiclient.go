@@ -20,24 +20,28 @@ type tokens struct {
 // apiResult is a raw API answer.
 type apiResult = httpapi.LocalResponse
 
-// call runs one API request in process. With auth it sends the session's
-// access token and, when that has expired, refreshes it once and retries.
-// Problem answers come back as *apperr.Error so pages can show the message
-// and the field errors inline.
+// call runs one API request in process with the session's access token
+// (see callRaw). Problem answers come back as *apperr.Error so pages can
+// show the message and the field errors inline.
 func (s *Site) call(w http.ResponseWriter, r *http.Request, method, path string, body, out any) error {
-	res, err := s.do(r, method, path, body, bearer(r, accessCookie))
+	res, err := s.callRaw(w, r, method, path, body)
 	if err != nil {
 		return err
 	}
-	if res.Status == http.StatusUnauthorized && hasSession(r) && sessionExpired(res) {
+	return res.Decode(out)
+}
+
+// callRaw runs one API request in process with the session's access token
+// and, when that has expired, refreshes it once and retries. It returns the
+// raw answer (for files).
+func (s *Site) callRaw(w http.ResponseWriter, r *http.Request, method, path string, body any) (apiResult, error) {
+	res, err := s.do(r, method, path, body, bearer(r, accessCookie))
+	if err == nil && res.Status == http.StatusUnauthorized && hasSession(r) && sessionExpired(res) {
 		if t, ok := s.refresh(w, r); ok {
 			res, err = s.do(r, method, path, body, t.AccessToken)
-			if err != nil {
-				return err
-			}
 		}
 	}
-	return res.Decode(out)
+	return res, err
 }
 
 // sessionExpired reports whether a 401 is about the access token itself

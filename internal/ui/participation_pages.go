@@ -259,12 +259,7 @@ func (s *Site) handleParticipantsFile(w http.ResponseWriter, r *http.Request) {
 	if name == "entries.csv" {
 		path = "/api/v1/events/" + url.PathEscape(id) + "/entries.csv"
 	}
-	res, err := s.do(r, "GET", path, nil, bearer(r, accessCookie))
-	if err == nil && res.Status == http.StatusUnauthorized {
-		if t, ok := s.refresh(w, r); ok {
-			res, err = s.do(r, "GET", path, nil, t.AccessToken)
-		}
-	}
+	res, err := s.callRaw(w, r, "GET", path, nil)
 	if err != nil || res.Status != http.StatusOK {
 		if res.Status == http.StatusUnauthorized {
 			http.Redirect(w, r, "/login?next="+url.QueryEscape("/app/events/"+id+"/participants"), http.StatusSeeOther)
@@ -273,6 +268,11 @@ func (s *Site) handleParticipantsFile(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusNotFound, "파일을 만들 수 없어요", "잠시 후 다시 시도해 주세요.")
 		return
 	}
+	passFile(w, res)
+}
+
+// passFile hands a file the API produced to the browser.
+func passFile(w http.ResponseWriter, res apiResult) {
 	for _, h := range []string{"Content-Type", "Content-Disposition", "Content-Length"} {
 		if v := res.Header.Get(h); v != "" {
 			w.Header().Set(h, v)
@@ -292,8 +292,8 @@ func (s *Site) handleFullExport(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, back, http.StatusSeeOther)
 		return
 	}
-	res, err := s.do(r, "POST", "/api/v1/events/"+url.PathEscape(id)+"/entries.csv",
-		map[string]string{"password": r.PostFormValue("password")}, bearer(r, accessCookie))
+	res, err := s.callRaw(w, r, "POST", "/api/v1/events/"+url.PathEscape(id)+"/entries.csv",
+		map[string]string{"password": r.PostFormValue("password")})
 	if err != nil || res.Status != http.StatusOK {
 		msg := "내보내기에 실패했어요. 잠시 후 다시 시도해 주세요."
 		if decErr := res.Decode(nil); decErr != nil {
@@ -309,11 +309,5 @@ func (s *Site) handleFullExport(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, back, http.StatusSeeOther)
 		return
 	}
-	for _, h := range []string{"Content-Type", "Content-Disposition"} {
-		if v := res.Header.Get(h); v != "" {
-			w.Header().Set(h, v)
-		}
-	}
-	w.Header().Set("Cache-Control", "private, no-store")
-	_, _ = w.Write(res.Body)
+	passFile(w, res)
 }
