@@ -49,6 +49,14 @@ import (
 )
 
 func main() {
+	if !run() {
+		os.Exit(1)
+	}
+}
+
+// run runs the whole load test and reports whether every check passed; it
+// returns (rather than exits) so the deferred clean-ups run.
+func run() bool {
 	var (
 		serveMode   = flag.Bool("serve", false, "internal: run the app (child process)")
 		dataDir     = flag.String("data-dir", "", "data directory (default: a temporary one)")
@@ -91,16 +99,18 @@ func main() {
 		if err := serve(*dataDir, *pgURL, *syncMode); err != nil {
 			fatal(err)
 		}
-		return
+		return true
 	}
 	if *pgURL != "" {
-		*pgURL = freshSchema(*pgURL)
+		var drop func()
+		*pgURL, drop = freshSchema(*pgURL)
+		defer drop()
 	}
 	srv, err := startServer(*dataDir, *pgURL, *syncMode, *pprofAddr)
 	if err != nil {
 		fatal(err)
 	}
-	defer srv.stop()
+	defer func() { srv.stop() }() // the crash test replaces srv
 	mode := "embedded (SQLite, synchronous=" + strings.ToUpper(*syncMode) + ")"
 	if *pgURL != "" {
 		mode = "PostgreSQL"
@@ -131,6 +141,8 @@ func main() {
 		fmt.Printf("  201: %d, errors: %d, p50 %s, p99 %s, max %s, wall %s (%.0f entries/s)\n",
 			r.created, r.errors, r.p(50), r.p(99), r.p(100), r.wall.Round(time.Millisecond), float64(r.created)/r.wall.Seconds())
 		fmt.Printf("  database: %d rows, %d distinct phones, %d distinct entry numbers answered → %s\n", n, distinct, r.distinctNumbers, verdict(ok))
+		b, n2 := batchStats(srv.url)
+		fmt.Printf("  group commit: %.0f transactions carried %.0f entries (mean batch %.1f)\n", b, n2, n2/max(b, 1))
 		fmt.Printf("  %s\n\n", usage)
 		failed = failed || !ok
 	}
@@ -165,10 +177,7 @@ func main() {
 		srv, ok = crash(srv, owner, d, *dataDir, *pgURL, *syncMode, *killRate, *duration, *sconns)
 		failed = failed || !ok
 	}
-	if failed {
-		srv.stop()
-		os.Exit(1)
-	}
+	return !failed
 }
 
 // crash offers load, kills the server with SIGKILL halfway through, restarts
@@ -419,12 +428,13 @@ func rawInserts(d *db.DB, workers int, dur time.Duration) float64 {
 	return rate
 }
 
-func freshSchema(base string) string {
+// freshSchema creates an empty schema for this run and returns the URL
+// that uses it and a func dropping it afterwards.
+func freshSchema(base string) (string, func()) {
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
 		fatal(err)
 	}
-	defer admin.Close()
 	schema := fmt.Sprintf("loadtest_%d", time.Now().UnixNano())
 	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
 		fatal(err)
@@ -433,7 +443,12 @@ func freshSchema(base string) string {
 	if strings.Contains(base, "?") {
 		sep = "&"
 	}
-	return base + sep + "search_path=" + schema
+	return base + sep + "search_path=" + schema, func() {
+		defer admin.Close()
+		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
+			fmt.Fprintln(os.Stderr, "loadtest: drop schema:", err)
+		}
+	}
 }
 
 // --- load ---

@@ -138,10 +138,21 @@ func (b *Bus) Consume(ctx context.Context, d *db.DB, name string, subjects []str
 		}
 	}
 	// Servers before NATS 2.10 accept a single filter subject only, so
-	// several subjects are widened to their common prefix and the rest is
-	// filtered here (acknowledged without running the handler).
-	filter, exact := widen(subjects)
-	filters := []string{b.wire(filter)}
+	// there several subjects are widened to their common prefix and the rest
+	// is filtered here (acknowledged without running the handler). Newer
+	// servers get the exact subjects: a consumer of two rare subjects must
+	// not be handed every entry of a 10,000-entry burst to throw away.
+	var filters []string
+	exact := true
+	if len(subjects) > 1 && !b.multiFilter() {
+		var filter string
+		filter, exact = widen(subjects)
+		filters = []string{b.wire(filter)}
+	} else {
+		for _, s := range subjects {
+			filters = append(filters, b.wire(s))
+		}
+	}
 	o := consumerOpts{workers: 1, batch: 64, ackWait: b.cfg.AckWait}
 	for _, opt := range opts {
 		opt(&o)
@@ -644,6 +655,27 @@ func (b *Bus) subjectCount(ctx context.Context, kind, subject string) (uint64, e
 		return 0, fmt.Errorf("bus: stream %s: %w", kind, err)
 	}
 	return info.State.Subjects[subject], nil
+}
+
+// multiFilter reports whether the connected server accepts several filter
+// subjects on one consumer (NATS 2.10 and later).
+func (b *Bus) multiFilter() bool {
+	return versionAtLeast(b.nc.ConnectedServerVersion(), 2, 10)
+}
+
+// versionAtLeast reports whether the "major.minor.patch" version v is at
+// least major.minor.
+func versionAtLeast(v string, major, minor int) bool {
+	parts := strings.SplitN(strings.TrimPrefix(v, "v"), ".", 3)
+	if len(parts) < 2 {
+		return false
+	}
+	ma, err1 := strconv.Atoi(parts[0])
+	mi, err2 := strconv.Atoi(parts[1])
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	return ma > major || (ma == major && mi >= minor)
 }
 
 // widen returns one filter covering all subjects and whether it matches

@@ -342,7 +342,34 @@ func TestConsumerMultipleSubjects(t *testing.T) {
 		if got, all := countRows(t, d, "SELECT COUNT(*) FROM test_applied WHERE n IN (0, 2)"), countRows(t, d, "SELECT COUNT(*) FROM test_applied"); got != 2 || all != 2 {
 			t.Errorf("applied = %d of %d, want the 2 matching events only", got, all)
 		}
+		// A server that takes several filters is given the exact subjects,
+		// so it never delivers the unwanted message at all.
+		info, err := c.cons.Info(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.multiFilter() {
+			if len(info.Config.FilterSubjects) != 2 || info.Delivered.Consumer != 2 {
+				t.Errorf("filters %q, delivered %d; want the 2 subjects and 2 deliveries", info.Config.FilterSubjects, info.Delivered.Consumer)
+			}
+		} else if info.Config.FilterSubject != b.wire("events.>") {
+			t.Errorf("filter %q, want the widened %q", info.Config.FilterSubject, b.wire("events.>"))
+		}
 	})
+}
+
+func TestVersionAtLeast(t *testing.T) {
+	for _, tc := range []struct {
+		v    string
+		want bool
+	}{
+		{"2.10.0", true}, {"2.15.2", true}, {"v2.11.1", true}, {"3.0.0", true},
+		{"2.9.25", false}, {"1.99.0", false}, {"", false}, {"2", false}, {"x.y.z", false},
+	} {
+		if got := versionAtLeast(tc.v, 2, 10); got != tc.want {
+			t.Errorf("versionAtLeast(%q, 2, 10) = %v, want %v", tc.v, got, tc.want)
+		}
+	}
 }
 
 func TestConsumeRejectsBadInput(t *testing.T) {

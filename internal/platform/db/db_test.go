@@ -148,3 +148,20 @@ func TestInTxRelaxed(t *testing.T) {
 		}
 	})
 }
+
+// Tables that start empty and grow fast must not keep a generic plan made
+// while they were empty (see Open): every PostgreSQL connection plans each
+// statement for its parameters.
+func TestPostgresPlansEachStatement(t *testing.T) {
+	d := dbtest.Open(t, db.Postgres)
+	ctx := context.Background()
+	for i := 0; i < 3; i++ { // several pooled connections
+		var mode string
+		if err := d.QueryRowContext(ctx, "SHOW plan_cache_mode").Scan(&mode); err != nil {
+			t.Fatal(err)
+		}
+		if mode != "force_custom_plan" {
+			t.Fatalf("plan_cache_mode = %q, want force_custom_plan", mode)
+		}
+	}
+}
