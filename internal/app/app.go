@@ -387,6 +387,25 @@ func (a *App) housekeeping(ctx context.Context) {
 	}
 }
 
+// every runs fn every d in the background until ctx ends (Run cancels it
+// at shutdown, and waits for a run in progress).
+func (a *App) every(ctx context.Context, d time.Duration, fn func(ctx context.Context)) {
+	a.bg.Add(1)
+	go func() {
+		defer a.bg.Done()
+		t := time.NewTicker(d)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				fn(ctx)
+			}
+		}
+	}()
+}
+
 // Close releases the stores in reverse order of opening.
 func (a *App) Close() error {
 	var errs []error

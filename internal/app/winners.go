@@ -9,6 +9,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/autoevent/autoevent/internal/participation/announce"
 	"github.com/autoevent/autoevent/internal/participation/notify"
 	sensclient "github.com/autoevent/autoevent/internal/participation/notify/sens"
 	participationsql "github.com/autoevent/autoevent/internal/participation/sqlstore"
@@ -21,12 +22,11 @@ import (
 
 func init() { modules["participation"] = append(modules["participation"], wireWinners) }
 
-// Notification and retention parameters of the draw side.
+// Notification parameters of the draw side (the rate, workers and
+// retention periods are configuration).
 const (
-	notifyWorkers   = 4
-	notifyRate      = 20 // messages per second per provider (SENS account)
-	retentionEvery  = time.Hour
 	trackEvery      = 30 * time.Second
+	dispatchEvery   = time.Minute // announcements due, deferred messages
 	trackMinAge     = 10 * time.Second
 	sandboxSMSFrom  = "0212345678"
 	sandboxChannel  = "@autoevent"
@@ -40,7 +40,7 @@ const (
 func wireWinners(ctx context.Context, a *App, local bool) error {
 	if !local {
 		winners.NewAPI(nil).Routes(a.router)
-		return nil
+		return wireAnnounce(ctx, a, announce.Deps{}, false)
 	}
 	store := winnerssql.New(a.db)
 	if err := store.Migrate(ctx); err != nil {
@@ -58,15 +58,20 @@ func wireWinners(ctx context.Context, a *App, local bool) error {
 		DB: a.db, Store: store, Entries: participationsql.New(a.db).Winners(a.cipher), Publish: a.publish,
 		Queue: jobs.BusQueue(a.bus, a.relay), Sender: sender, Sealer: a.cipher, PublicURL: a.cfg.PublicURL,
 		Observe: func(phase string, d time.Duration) { draws.WithLabelValues(phase).Observe(d.Seconds()) },
-		Log:     a.log.With("service", "participation", "part", "winners"),
+		Retention: winners.RetentionConfig{WinnerPeriod: a.cfg.WinnerRetention.Duration,
+			FirstComePeriod: a.cfg.FirstComeRetention.Duration, UndrawnPeriod: a.cfg.UndrawnRetention.Duration},
+		Log: a.log.With("service", "participation", "part", "winners"),
 	})
 	if err != nil {
 		return err
 	}
 	winners.NewAPI(svc).Routes(a.router)
+	if err := wireAnnounce(ctx, a, announce.Deps{Sender: sender}, true); err != nil {
+		return err
+	}
 
 	a.onStart(func(ctx context.Context) error {
-		stop, err := svc.StartNotifier(ctx, notifyWorkers)
+		stop, err := svc.StartNotifier(ctx, a.cfg.NotifyWorkers)
 		if err != nil {
 			return err
 		}
@@ -76,29 +81,18 @@ func wireWinners(ctx context.Context, a *App, local bool) error {
 			return err
 		}
 		a.onStop(c.Stop)
-		a.bg.Add(1)
-		go func() { // ends with ctx (Run cancels it at shutdown)
-			defer a.bg.Done()
-			retention, track := time.NewTicker(retentionEvery), time.NewTicker(trackEvery)
-			defer retention.Stop()
-			defer track.Stop()
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case <-retention.C:
-					if rep, err := svc.RunRetention(ctx); err != nil {
-						a.log.Warn("retention run failed", "err", err)
-					} else if rep.Purged > 0 {
-						a.log.Info("personal data destroyed", "events", rep.Events, "entries", rep.Purged, "done", rep.Done)
-					}
-				case <-track.C:
-					if _, err := svc.TrackDeliveries(ctx, trackMinAge); err != nil {
-						a.log.Warn("delivery tracking failed", "err", err)
-					}
-				}
+		a.every(ctx, a.cfg.RetentionEvery.Duration, func(ctx context.Context) {
+			if rep, err := svc.RunRetention(ctx); err != nil {
+				a.log.Warn("retention run failed", "err", err)
+			} else if rep.Purged > 0 {
+				a.log.Info("personal data destroyed", "events", rep.Events, "entries", rep.Purged, "done", rep.Done)
 			}
-		}()
+		})
+		a.every(ctx, trackEvery, func(ctx context.Context) {
+			if _, err := svc.TrackDeliveries(ctx, trackMinAge); err != nil {
+				a.log.Warn("delivery tracking failed", "err", err)
+			}
+		})
 		return nil
 	})
 	return nil
@@ -131,14 +125,14 @@ func winnerSender(a *App) (*notify.Dispatcher, error) {
 		return nil, fmt.Errorf("sens: %w", err)
 	}
 	sms, err := winners.Guard(client.SMS(), winners.GuardConfig{Name: sensclient.SystemSMS,
-		Policy: a.policies.Policy(resilience.SystemSMS), Limiter: a.cache, Limit: notifyRate})
+		Policy: a.policies.Policy(resilience.SystemSMS), Limiter: a.cache, Limit: a.cfg.NotifyRate})
 	if err != nil {
 		return nil, err
 	}
 	var alimtalk notify.Provider
 	if cfg.AlimtalkServiceID != "" {
 		if alimtalk, err = winners.Guard(client.Alimtalk(), winners.GuardConfig{Name: sensclient.SystemAlimtalk,
-			Policy: a.policies.Policy(resilience.SystemKakao), Limiter: a.cache, Limit: notifyRate, Failover: true}); err != nil {
+			Policy: a.policies.Policy(resilience.SystemKakao), Limiter: a.cache, Limit: a.cfg.NotifyRate, Failover: true}); err != nil {
 			return nil, err
 		}
 	}

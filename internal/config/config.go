@@ -72,6 +72,14 @@ type Config struct {
 	SENSAlimtalk  string `flag:"sens-alimtalk-service-id" help:"SENS 알림톡 service id"`
 	SENSSender    string `flag:"sens-sender" help:"registered SMS sender number"`
 	KakaoChannel  string `flag:"kakao-plus-friend-id" help:"Kakao channel id (plusFriendId) for 알림톡"`
+	NotifyRate    int    `flag:"notify-rate" help:"messages per second per provider (SENS 알림톡, SENS SMS), shared by every process"`
+	NotifyWorkers int    `flag:"notify-workers" help:"concurrent senders of winner, coupon and announcement messages per process"`
+
+	// Destruction of participants' personal data (PIPC giveaway guideline).
+	RetentionEvery     Duration `flag:"retention-every" help:"how often the job destroying participants' personal data runs"`
+	WinnerRetention    Duration `flag:"winner-retention" help:"a winner's contact is destroyed once the prize is marked delivered or this long after the draw"`
+	FirstComeRetention Duration `flag:"first-come-retention" help:"first-come entrants' contacts are destroyed this long after the event ended (coupon redemption window)"`
+	UndrawnRetention   Duration `flag:"undrawn-retention" help:"a lottery that ended without a draw keeps its entries this long for the owner to draw"`
 
 	OIDCIssuer       string `flag:"oidc-issuer" help:"OpenID Connect issuer URL for federated log-in (empty = off)"`
 	OIDCClientID     string `flag:"oidc-client-id" help:"OIDC client id"`
@@ -95,6 +103,13 @@ func Default() Config {
 		LogLevel:      "info",
 		AIProvider:    "local",
 		OIDCName:      "KT 계정",
+		NotifyRate:    20,
+		NotifyWorkers: 4,
+
+		RetentionEvery:     Duration{time.Hour},
+		WinnerRetention:    Duration{30 * 24 * time.Hour},
+		FirstComeRetention: Duration{30 * 24 * time.Hour},
+		UndrawnRetention:   Duration{30 * 24 * time.Hour},
 	}
 }
 
@@ -252,6 +267,15 @@ func (c Config) Validate() error {
 	}
 	if c.UserRateLimit < 0 || c.AnonRateLimit < 0 {
 		errs = append(errs, errors.New("rate limits must be ≥ 0"))
+	}
+	if c.NotifyRate < 1 || c.NotifyWorkers < 1 {
+		errs = append(errs, errors.New("notify-rate and notify-workers must be ≥ 1"))
+	}
+	for name, d := range map[string]Duration{"retention-every": c.RetentionEvery, "winner-retention": c.WinnerRetention,
+		"first-come-retention": c.FirstComeRetention, "undrawn-retention": c.UndrawnRetention} {
+		if d.Duration < time.Minute {
+			errs = append(errs, fmt.Errorf("%s %s: want at least 1m", name, d))
+		}
 	}
 	switch strings.ToUpper(c.Synchronous) {
 	case "FULL", "NORMAL":

@@ -66,6 +66,7 @@ func (s *Site) Routes(mux *http.ServeMux) {
 	s.eventRoutes(mux)
 	s.participationRoutes(mux)
 	s.winnersRoutes(mux)
+	s.announceRoutes(mux)
 	if s.cfg.Extra != nil {
 		s.cfg.Extra(mux, s)
 	}
@@ -117,11 +118,15 @@ var funcs = template.FuncMap{
 		}
 		return t.In(kst.Location).Format("2006.01.02")
 	},
-	"datetime": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
+	"datetime": datetimeKST,
+	// ts shows an RFC 3339 time from an API answer read into a map.
+	"ts": func(v any) string {
+		str, _ := v.(string)
+		t, err := time.Parse(time.RFC3339Nano, str)
+		if err != nil {
+			return str
 		}
-		return t.In(kst.Location).Format("2006.01.02 15:04")
+		return datetimeKST(t)
 	},
 	"pct": func(v float64) string { return fmt.Sprintf("%.0f%%", v) },
 	"add": func(a, b int) int { return a + b },
@@ -136,6 +141,14 @@ var funcs = template.FuncMap{
 		}
 		return ""
 	},
+}
+
+// datetimeKST shows t as Korea Standard Time, minutes precision.
+func datetimeKST(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(kst.Location).Format("2006.01.02 15:04")
 }
 
 func (s *Site) page(name string) (*template.Template, error) {

@@ -92,10 +92,16 @@ func (w *WinnerEntries) Contact(ctx context.Context, eventID string, entryNumber
 
 // Purge destroys the personal data of the event's entries except keep:
 // ciphertexts and masked copies are blanked and the phone hash replaced by a
-// value that links to no one; entry numbers, flags and counts stay.
+// value that links to no one; entry numbers, flags and counts stay. The
+// numbers of customers who gave the separate marketing consent move to the
+// shop's marketing list first, in the same transaction (that consent has
+// its own purpose and lasts until withdrawn).
 func (w *WinnerEntries) Purge(ctx context.Context, eventID string, keep []int64) (int, error) {
 	var n int64
 	err := w.s.db.InTx(ctx, func(tx *db.Tx) error {
+		if err := collect(ctx, tx, "en.event_id = ?", eventID); err != nil {
+			return err
+		}
 		args := []any{time.Now().UnixMicro(), eventID}
 		q := `UPDATE participation_entries SET name_enc = '', phone_enc = '', name_masked = '', phone_masked = '',
 			phone_last4 = '', phone_hash = 'purged:' || entry_number, purged_at = ?

@@ -146,14 +146,14 @@ func (s *Service) deliver(ctx context.Context, j notifyJob, attempt int, t notif
 	case err == nil:
 		n = Notification{Status: NotifySent, Channel: string(r.Channel), Attempts: attempt, RequestID: r.RequestID, MessageID: r.MessageID, Fallback: r.Fallback}
 		return t.set(ctx, n)
-	case notSent(err):
+	case NotSent(err):
 		s.log.Warn("notification deferred", "kind", t.kind, "event", j.EventID, "draw", j.DrawID, "entry", j.EntryNumber, "attempt", attempt, "err", err)
 		return release(err)
 	default:
 		// Refused by the rules or the provider, or an ambiguous failure
 		// (timeout, 5xx) after which the message may have gone out: never
 		// risk a second copy.
-		n.Code = failureCode(err)
+		n.Code = FailureCode(err)
 		s.log.Warn("notification failed", "kind", t.kind, "event", j.EventID, "draw", j.DrawID, "entry", j.EntryNumber, "code", n.Code, "err", err)
 		return t.set(ctx, n)
 	}
@@ -177,11 +177,11 @@ func (s *Service) winnerMessage(ev EventInfo, c Contact, j notifyJob) notify.Mes
 	}
 }
 
-// notSent reports errors that prove the message did not leave: the
+// NotSent reports errors that prove the message did not leave: the
 // breaker or bulkhead refused the call, the per-provider rate limit was
 // not granted, the provider asked us to slow down (429), or no connection
 // could be made. Such a notification may be tried again.
-func notSent(err error) bool {
+func NotSent(err error) bool {
 	if errors.Is(err, resilience.ErrOpen) || errors.Is(err, resilience.ErrBulkheadFull) || errors.Is(err, ErrRateLimited) {
 		return true
 	}
@@ -196,7 +196,8 @@ func notSent(err error) bool {
 	return errors.As(err, &op) && op.Op == "dial"
 }
 
-func failureCode(err error) string {
+// FailureCode is the short code recorded for a message that failed.
+func FailureCode(err error) string {
 	var se *resilience.StatusError
 	switch {
 	case errors.Is(err, notify.ErrRecipient):

@@ -1,0 +1,68 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/autoevent/autoevent/internal/participation/announce"
+	announcesql "github.com/autoevent/autoevent/internal/participation/announce/sqlstore"
+	participationsql "github.com/autoevent/autoevent/internal/participation/sqlstore"
+	"github.com/autoevent/autoevent/internal/platform/jobs"
+	"github.com/autoevent/autoevent/internal/user"
+)
+
+// wireAnnounce wires the advertising announcements of events to past
+// participants, sending through the winners' providers (same SENS
+// accounts, rate limits and resilience policies). It is called by
+// wireWinners, which owns the sender; local is false when the
+// participation service runs elsewhere (routes proxied).
+func wireAnnounce(ctx context.Context, a *App, sender announce.Deps, local bool) error {
+	if !local {
+		announce.NewAPI(nil, nil).Routes(a.router)
+		return nil
+	}
+	store := announcesql.New(a.db)
+	if err := store.Migrate(ctx); err != nil {
+		return err
+	}
+	entries := participationsql.New(a.db)
+	d := sender
+	d.DB, d.Store, d.Contacts, d.Events = a.db, store, entries.Marketing(a.cipher), entries.Winners(a.cipher)
+	d.Queue, d.PublicURL = jobs.BusQueue(a.bus, a.relay), a.cfg.PublicURL
+	d.Log = a.log.With("service", "participation", "part", "announce")
+	svc, err := announce.NewService(d)
+	if err != nil {
+		return err
+	}
+	announce.NewAPI(svc, a.storeContact).Routes(a.router)
+	a.onStart(func(ctx context.Context) error {
+		stop, err := svc.StartWorkers(ctx, a.cfg.NotifyWorkers)
+		if err != nil {
+			return err
+		}
+		a.onStop(stop)
+		a.every(ctx, dispatchEvery, func(ctx context.Context) {
+			if n, err := svc.Dispatch(ctx); err != nil {
+				a.log.Warn("announcement dispatch failed", "err", err)
+			} else if n > 0 {
+				a.log.Info("announcement messages queued", "messages", n)
+			}
+		})
+		return nil
+	})
+	return nil
+}
+
+// storeContact reads the calling owner's store profile and returns its
+// phone number or, without one, its address.
+func (a *App) storeContact(ctx context.Context, r *http.Request) (string, error) {
+	var st user.Store
+	if err := a.callAs(ctx, r, "GET", "/api/v1/stores/me", nil, &st); err != nil {
+		return "", err
+	}
+	if p := strings.TrimSpace(st.Phone); p != "" {
+		return p, nil
+	}
+	return strings.TrimSpace(st.Address), nil
+}

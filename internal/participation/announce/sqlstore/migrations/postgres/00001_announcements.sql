@@ -1,0 +1,38 @@
+-- +goose Up
+-- Advertising messages of an event to the shop's consenting past
+-- participants (one per event), and their recipients. A recipient is known
+-- by the keyed phone hash only: the number is read from the marketing list
+-- when the message is sent. Times are Unix microseconds.
+CREATE TABLE announcements (
+    id             TEXT PRIMARY KEY,
+    event_id       TEXT NOT NULL UNIQUE,
+    owner_id       TEXT NOT NULL,
+    body           TEXT NOT NULL,
+    sender_name    TEXT NOT NULL,
+    sender_contact TEXT NOT NULL,
+    preview        TEXT NOT NULL,
+    status         TEXT NOT NULL,
+    recipients     BIGINT NOT NULL,
+    scheduled_at   BIGINT NOT NULL,
+    created_at     BIGINT NOT NULL
+);
+CREATE INDEX announcements_due ON announcements (scheduled_at) WHERE status = 'SCHEDULED';
+
+CREATE TABLE announcement_recipients (
+    announcement_id TEXT NOT NULL REFERENCES announcements (id),
+    n               BIGINT NOT NULL,
+    phone_hash      TEXT NOT NULL,
+    optout_token    TEXT NOT NULL UNIQUE,
+    status          TEXT NOT NULL,
+    code            TEXT NOT NULL DEFAULT '',
+    channel         TEXT NOT NULL DEFAULT '',
+    request_id      TEXT NOT NULL DEFAULT '',
+    attempts        BIGINT NOT NULL DEFAULT 0,
+    updated_at      BIGINT NOT NULL,
+    PRIMARY KEY (announcement_id, n)
+);
+CREATE INDEX announcement_recipients_deferred ON announcement_recipients (updated_at) WHERE status = 'DEFERRED';
+
+-- +goose Down
+DROP TABLE announcement_recipients;
+DROP TABLE announcements;
