@@ -8,6 +8,8 @@ import (
 	"github.com/autoevent/autoevent/internal/participation/announce"
 	announcesql "github.com/autoevent/autoevent/internal/participation/announce/sqlstore"
 	participationsql "github.com/autoevent/autoevent/internal/participation/sqlstore"
+	"github.com/autoevent/autoevent/internal/platform/apperr"
+	"github.com/autoevent/autoevent/internal/platform/httpapi"
 	"github.com/autoevent/autoevent/internal/platform/jobs"
 	"github.com/autoevent/autoevent/internal/user"
 )
@@ -29,7 +31,7 @@ func wireAnnounce(ctx context.Context, a *App, sender announce.Deps, local bool)
 	entries := participationsql.New(a.db)
 	d := sender
 	d.DB, d.Store, d.Contacts, d.Events = a.db, store, entries.Marketing(a.cipher), entries.Winners(a.cipher)
-	d.Queue, d.PublicURL = jobs.BusQueue(a.bus, a.relay), a.cfg.PublicURL
+	d.Queue, d.PublicURL, d.OptOutPhone = jobs.BusQueue(a.bus, a.relay), a.cfg.PublicURL, a.cfg.OptOutPhone
 	d.Log = a.log.With("service", "participation", "part", "announce")
 	svc, err := announce.NewService(d)
 	if err != nil {
@@ -42,6 +44,13 @@ func wireAnnounce(ctx context.Context, a *App, sender announce.Deps, local bool)
 			return err
 		}
 		a.onStop(stop)
+		a.every(ctx, a.cfg.RetentionEvery.Duration, func(ctx context.Context) {
+			if n, err := svc.PurgeLapsed(ctx); err != nil {
+				a.log.Warn("lapsed marketing consents not purged", "err", err)
+			} else if n > 0 {
+				a.log.Info("lapsed marketing consents purged", "contacts", n)
+			}
+		})
 		a.every(ctx, dispatchEvery, func(ctx context.Context) {
 			if n, err := svc.Dispatch(ctx); err != nil {
 				a.log.Warn("announcement dispatch failed", "err", err)
@@ -54,11 +63,24 @@ func wireAnnounce(ctx context.Context, a *App, sender announce.Deps, local bool)
 	return nil
 }
 
-// storeContact reads the calling owner's store profile and returns its
-// phone number or, without one, its address.
+// storeContact returns the calling owner's store phone number or, without
+// one, its address ("" without a store profile: the announcement then asks
+// for a contact).
 func (a *App) storeContact(ctx context.Context, r *http.Request) (string, error) {
 	var st user.Store
-	if err := a.callAs(ctx, r, "GET", "/api/v1/stores/me", nil, &st); err != nil {
+	var err error
+	if a.users != nil {
+		var p httpapi.Principal
+		if p, err = httpapi.MustPrincipal(ctx); err == nil {
+			st, err = a.users.MyStore(ctx, p.UserID)
+		}
+	} else {
+		err = a.callAs(ctx, r, "GET", "/api/v1/stores/me", nil, &st)
+	}
+	if apperr.KindOf(err) == apperr.NotFound {
+		return "", nil
+	}
+	if err != nil {
 		return "", err
 	}
 	if p := strings.TrimSpace(st.Phone); p != "" {

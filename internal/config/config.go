@@ -74,6 +74,7 @@ type Config struct {
 	KakaoChannel  string `flag:"kakao-plus-friend-id" help:"Kakao channel id (plusFriendId) for 알림톡"`
 	NotifyRate    int    `flag:"notify-rate" help:"messages per second per provider (SENS 알림톡, SENS SMS), shared by every process"`
 	NotifyWorkers int    `flag:"notify-workers" help:"concurrent senders of winner, coupon and announcement messages per process"`
+	OptOutPhone   string `flag:"optout-phone" help:"free 080 number that takes advertising opt-outs, printed before each message's opt-out link (empty = link only)"`
 
 	// Destruction of participants' personal data (PIPC giveaway guideline).
 	RetentionEvery     Duration `flag:"retention-every" help:"how often the job destroying participants' personal data runs"`

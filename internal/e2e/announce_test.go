@@ -149,13 +149,25 @@ func TestAnnounceBrowser(t *testing.T) {
 	Screenshot(t, ctx, "announce-1-form-phone")
 	err = chromedp.Run(ctx,
 		chromedp.Click(`form.announce-form button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`pre.sms-preview`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.announce-confirm pre.sms-preview`, chromedp.ByQuery),
 		chromedp.Text(`main`, &text, chromedp.ByQuery),
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
-	Screenshot(t, ctx, "announce-2-sent-phone")
+	Screenshot(t, ctx, "announce-2-preview-phone")
+	if !strings.Contains(text, "3명에게 보내기") || len(e.App.SENSSandbox().Messages()) != 0 {
+		t.Fatalf("preview page (nothing may be sent yet):\n%s", text)
+	}
+	err = chromedp.Run(ctx,
+		chromedp.Click(`.announce-confirm button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.announce-status pre.sms-preview`, chromedp.ByQuery),
+		chromedp.Text(`main`, &text, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	Screenshot(t, ctx, "announce-3-sent-phone")
 	if !strings.Contains(text, "(광고) 테스트 가게") || !strings.Contains(text, "문의 02-555-1234") || !strings.Contains(text, "3명") {
 		t.Errorf("announcement page:\n%s", text)
 	}
@@ -179,7 +191,7 @@ func TestAnnounceBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	Screenshot(t, ctx, "announce-3-optout-phone")
+	Screenshot(t, ctx, "announce-4-optout-phone")
 	err = chromedp.Run(ctx,
 		chromedp.Click(`form button[type=submit]`, chromedp.ByQuery),
 		// Only the page after the post has the done state.
@@ -189,7 +201,7 @@ func TestAnnounceBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	Screenshot(t, ctx, "announce-4-optout-done-phone")
+	Screenshot(t, ctx, "announce-5-optout-done-phone")
 	if !strings.Contains(text, "수신거부 완료") {
 		t.Errorf("opt-out result:\n%s", text)
 	}

@@ -127,8 +127,10 @@ type Contacts interface {
 	// Contact decrypts one customer's number; apperr NotFound when gone.
 	Contact(ctx context.Context, ownerID, phoneHash string) (Contact, error)
 	// OptOut withdraws the customer's marketing consent for the owner's
-	// shop.
+	// shop (and destroys the number).
 	OptOut(ctx context.Context, ownerID, phoneHash string, at time.Time) error
+	// PurgeLapsed deletes the consents given before before.
+	PurgeLapsed(ctx context.Context, before time.Time) (int, error)
 }
 
 // Events looks up the participation service's copy of an event
@@ -149,16 +151,19 @@ type Store interface {
 	Due(ctx context.Context, now time.Time, limit int) ([]Announcement, error)
 	// StartSending turns a SCHEDULED announcement SENDING and returns its
 	// PENDING recipients' numbers; false when it was not SCHEDULED.
-	StartSending(ctx context.Context, tx *db.Tx, id string) (bool, []int64, error)
+	StartSending(ctx context.Context, tx *db.Tx, id string, now time.Time) (bool, []int64, error)
 	// Deferred lists up to limit DEFERRED recipients.
 	Deferred(ctx context.Context, limit int) ([]Recipient, error)
-	// Requeue turns a DEFERRED recipient PENDING; false when it was not.
-	Requeue(ctx context.Context, tx *db.Tx, id string, n int64) (bool, error)
-	// Claim turns a PENDING recipient SENDING (one attempt more); false
-	// when it is in any other state.
-	Claim(ctx context.Context, id string, n int64, now time.Time) (bool, error)
-	// Recipient returns one recipient.
-	Recipient(ctx context.Context, id string, n int64) (Recipient, error)
+	// Requeue turns a DEFERRED (or stale PENDING) recipient PENDING; false
+	// when it is in neither state any more.
+	Requeue(ctx context.Context, tx *db.Tx, id string, n int64, now time.Time) (bool, error)
+	// Claim turns a PENDING recipient SENDING (one attempt more) and
+	// returns it; false when it is in any other state.
+	Claim(ctx context.Context, id string, n int64, now time.Time) (Recipient, bool, error)
+	// Stale lists up to limit recipients of SENDING announcements left
+	// PENDING or SENDING since before: their job was lost (the queue gave
+	// up) or their worker died mid-send.
+	Stale(ctx context.Context, before time.Time, limit int) ([]Recipient, error)
 	// SetRecipient records a recipient's new state.
 	SetRecipient(ctx context.Context, r Recipient, now time.Time) error
 	// ByOptOutToken returns the recipient holding token and its
@@ -174,7 +179,15 @@ var (
 	ErrNoRecipients  = apperr.New(apperr.Unprocessable, "no_recipients", "광고 수신에 동의한 지난 참여자가 없습니다.")
 	ErrNoContact     = apperr.New(apperr.Unprocessable, "sender_contact_required", "광고에는 가게 연락처가 필요합니다. 가게 정보에 전화번호나 주소를 입력하거나 연락처를 적어 주세요.")
 	ErrUnknownLink   = apperr.New(apperr.NotFound, "optout_link_unknown", "수신거부 링크를 찾을 수 없습니다. 주소를 다시 확인해 주세요.")
+	ErrNotFound      = apperr.New(apperr.NotFound, "announcement_not_found", "알림을 찾을 수 없습니다.")
+	ErrTemplateText  = apperr.New(apperr.Unprocessable, "message_invalid", "이벤트 제목, 가게 이름이나 연락처에 '#{'가 있어 문자를 보낼 수 없습니다.")
 )
+
+// staleAfter is how long a recipient may stay PENDING or SENDING in a
+// sending announcement before Dispatch deals with it: a send takes
+// seconds, the queue's retries under a minute, and at the default 20
+// messages a second 30 minutes drain 36,000 recipients.
+const staleAfter = 30 * time.Minute
 
 // Deps are the service's collaborators.
 type Deps struct {
@@ -186,6 +199,9 @@ type Deps struct {
 	Sender   notify.Sender
 	// PublicURL prefixes the event and opt-out links.
 	PublicURL string
+	// OptOutPhone, when set, is the shop-independent free 080 number that
+	// also takes opt-outs; it is printed before the link.
+	OptOutPhone string
 	// MaxAttempts: a recipient whose send certainly did not happen is
 	// retried up to this many deliveries, then FAILED (default 5).
 	MaxAttempts int
@@ -222,47 +238,11 @@ const optOutPlaceholder = "{수신거부 링크}"
 // and schedules it for now or, at night, the next 08:00 KST. storeContact
 // is the store profile's phone or address, used when in has no contact.
 func (s *Service) Create(ctx context.Context, ownerID, eventID string, in Input, storeContact string) (Announcement, error) {
-	ev, err := s.ownedEvent(ctx, ownerID, eventID)
+	a, ev, err := s.draft(ctx, ownerID, eventID, in, storeContact)
 	if err != nil {
 		return Announcement{}, err
 	}
-	now := s.d.Now()
-	if ev.Status != "ACTIVE" || !now.Before(ev.EndsAt) {
-		return Announcement{}, ErrEventNotOpen
-	}
-	body := strings.TrimSpace(in.Message)
-	contact := strings.TrimSpace(in.Contact)
-	if contact == "" {
-		contact = strings.TrimSpace(storeContact)
-	}
-	var v apperr.Validation
-	v.Check(utf8.RuneCountInString(body) <= maxBodyRunes, "message", "message_too_long", "광고 문구는 500자 이내로 써 주세요.")
-	v.Check(!strings.Contains(body, "#{"), "message", "message_invalid", "문구에 '#{'는 쓸 수 없습니다.")
-	v.Check(utf8.RuneCountInString(contact) <= maxContactRunes, "contact", "contact_too_long", "연락처는 60자 이내로 써 주세요.")
-	if err := v.Err(); err != nil {
-		return Announcement{}, err
-	}
-	if contact == "" {
-		return Announcement{}, ErrNoContact
-	}
-	if body == "" {
-		body = s.defaultBody(ev)
-	}
-	a := Announcement{
-		ID: uuid.NewString(), EventID: ev.EventID, OwnerID: ownerID, Body: body,
-		SenderName: ev.StoreName, SenderContact: contact, Status: StatusScheduled,
-		ScheduledAt: notify.NextSendTime(now).UTC(), CreatedAt: now.UTC(),
-	}
-	preview, err := s.compose(a, optOutPlaceholder)
-	if err != nil {
-		return Announcement{}, err
-	}
-	// The longest real link must fit the carriers' limit as well.
-	if _, err := notify.TextChannel(strings.Replace(preview, optOutPlaceholder, s.optOutURL(strings.Repeat("X", tokenLen)), 1)); err != nil {
-		return Announcement{}, apperr.InvalidField("message", "message_too_long", "광고 문구가 문자 한 통(LMS 2,000바이트)보다 깁니다. 줄여 주세요.")
-	}
-	a.Preview = preview
-	hashes, err := s.d.Contacts.Audience(ctx, ownerID, eventID, now.Add(-notify.ConsentValidity))
+	hashes, err := s.d.Contacts.Audience(ctx, ownerID, eventID, s.d.Now().Add(-notify.ConsentValidity))
 	if err != nil {
 		return Announcement{}, err
 	}
@@ -278,14 +258,92 @@ func (s *Service) Create(ctx context.Context, ownerID, eventID string, in Input,
 	if err := s.d.DB.InTx(ctx, func(tx *db.Tx) error { return s.d.Store.Insert(ctx, tx, a, rs) }); err != nil {
 		return Announcement{}, err
 	}
-	s.d.Log.Info("announcement created", "announcement", a.ID, "event", a.EventID, "recipients", a.Recipients, "scheduled", a.ScheduledAt)
-	if !a.ScheduledAt.After(now) {
-		if _, err := s.Dispatch(ctx); err != nil {
-			// The ticker tries again; the announcement is stored.
+	s.d.Log.Info("announcement created", "announcement", a.ID, "event", ev.EventID, "recipients", a.Recipients, "scheduled", a.ScheduledAt)
+	if !a.ScheduledAt.After(a.CreatedAt) {
+		if _, err := s.dispatchOne(ctx, a.ID); err != nil {
+			// The minutely Dispatch tries again; the announcement is stored.
 			s.d.Log.Warn("announcement dispatch failed", "announcement", a.ID, "err", err)
 		}
 	}
 	return a, nil
+}
+
+// Preview is Create without storing or sending anything: the message as
+// customers would get it, how many would get it and when.
+func (s *Service) Preview(ctx context.Context, ownerID, eventID string, in Input, storeContact string) (Announcement, error) {
+	a, _, err := s.draft(ctx, ownerID, eventID, in, storeContact)
+	if err != nil {
+		return Announcement{}, err
+	}
+	hashes, err := s.d.Contacts.Audience(ctx, ownerID, eventID, s.d.Now().Add(-notify.ConsentValidity))
+	if err != nil {
+		return Announcement{}, err
+	}
+	a.ID, a.Recipients = "", len(hashes)
+	if existing, err := s.d.Store.ByEvent(ctx, eventID); err != nil {
+		return Announcement{}, err
+	} else if len(existing) > 0 {
+		return Announcement{}, ErrExists
+	}
+	return a, nil
+}
+
+// draft validates the request and writes the announcement (not stored).
+func (s *Service) draft(ctx context.Context, ownerID, eventID string, in Input, storeContact string) (Announcement, winners.EventInfo, error) {
+	ev, err := s.ownedEvent(ctx, ownerID, eventID)
+	if err != nil {
+		return Announcement{}, ev, err
+	}
+	now := s.d.Now()
+	scheduled := notify.NextSendTime(now)
+	// Announcing makes sense only while customers can still take part
+	// when the message arrives (at night: at 08:00).
+	if !open(ev, scheduled) {
+		return Announcement{}, ev, ErrEventNotOpen
+	}
+	body := strings.TrimSpace(in.Message)
+	contact := strings.TrimSpace(in.Contact)
+	if contact == "" {
+		contact = strings.TrimSpace(storeContact)
+	}
+	var v apperr.Validation
+	v.Check(utf8.RuneCountInString(body) <= maxBodyRunes, "message", "message_too_long", "광고 문구는 500자 이내로 써 주세요.")
+	v.Check(!strings.Contains(body, "#{"), "message", "message_invalid", "문구에 '#{'는 쓸 수 없습니다.")
+	v.Check(utf8.RuneCountInString(contact) <= maxContactRunes, "contact", "contact_too_long", "연락처는 60자 이내로 써 주세요.")
+	if err := v.Err(); err != nil {
+		return Announcement{}, ev, err
+	}
+	if contact == "" {
+		return Announcement{}, ev, ErrNoContact
+	}
+	if body == "" {
+		body = s.defaultBody(ev)
+	}
+	a := Announcement{
+		ID: uuid.NewString(), EventID: ev.EventID, OwnerID: ownerID, Body: body,
+		SenderName: ev.StoreName, SenderContact: contact, Status: StatusScheduled,
+		ScheduledAt: scheduled.UTC(), CreatedAt: now.UTC(),
+	}
+	preview, err := notify.ComposeAdvertising(a.Body, notify.AdInfo{SenderName: a.SenderName, SenderContact: a.SenderContact, OptOut: s.optOut(optOutPlaceholder)})
+	if err != nil {
+		return Announcement{}, ev, ErrNoContact
+	}
+	// The sender renders #{…} placeholders: none may come from the event
+	// title, the shop's name or the contact either.
+	if strings.Contains(preview, "#{") {
+		return Announcement{}, ev, ErrTemplateText
+	}
+	// The longest real link must fit the carriers' limit as well.
+	if _, err := notify.TextChannel(strings.Replace(preview, optOutPlaceholder, s.optOutURL(strings.Repeat("X", tokenLen)), 1)); err != nil {
+		return Announcement{}, ev, apperr.InvalidField("message", "message_too_long", "광고 문구가 문자 한 통(LMS 2,000바이트)보다 깁니다. 줄여 주세요.")
+	}
+	a.Preview = preview
+	return a, ev, nil
+}
+
+// open reports whether customers can take part in ev at t.
+func open(ev winners.EventInfo, t time.Time) bool {
+	return ev.Status == "ACTIVE" && !ev.SoldOut && t.Before(ev.EndsAt)
 }
 
 // List returns the owner's announcements of the event with their counts.
@@ -329,22 +387,41 @@ func (s *Service) eventURL(ev winners.EventInfo) string {
 
 func (s *Service) optOutURL(token string) string { return s.d.PublicURL + "/u/" + token }
 
-// compose frames the body as the law requires, with optOut as the free
-// opt-out means.
-func (s *Service) compose(a Announcement, optOut string) (string, error) {
-	content, err := notify.ComposeAdvertising(a.Body, notify.AdInfo{SenderName: a.SenderName, SenderContact: a.SenderContact, OptOut: optOut})
-	if err != nil {
-		return "", apperr.InvalidField("contact", "sender_contact_required", ErrNoContact.Message)
+// optOut is the free opt-out means printed after "무료수신거부": the
+// recipient's link, after the 080 number when one is configured.
+func (s *Service) optOut(link string) string {
+	if s.d.OptOutPhone != "" {
+		return s.d.OptOutPhone + " 또는 " + link
 	}
-	return content, nil
+	return link
+}
+
+// ad is the advertiser part of a recipient's message.
+func (s *Service) ad(a Announcement, r Recipient) notify.AdInfo {
+	return notify.AdInfo{SenderName: a.SenderName, SenderContact: a.SenderContact, OptOut: s.optOut(s.optOutURL(r.OptOutToken))}
 }
 
 // Dispatch queues the recipients of every announcement whose time has come
 // and, outside 21:00–08:00, the recipients that reached the night while
-// queued. The app runs it every minute; Create runs it for an immediate
-// announcement. It returns how many recipients it queued.
+// queued or whose job was lost; a recipient left SENDING by a worker that
+// died mid-send is marked FAILED "unknown" (it may have been sent: never
+// twice). The app runs it every minute. It returns how many recipients it
+// queued.
 func (s *Service) Dispatch(ctx context.Context) (int, error) {
 	now := s.d.Now()
+	stale, err := s.d.Store.Stale(ctx, now.Add(-staleAfter), 1000)
+	if err != nil {
+		return 0, err
+	}
+	for _, r := range stale {
+		if r.Status == RecipientSending {
+			r.Status, r.Code = RecipientFailed, "unknown"
+			if err := s.d.Store.SetRecipient(ctx, r, now); err != nil {
+				return 0, err
+			}
+			s.d.Log.Warn("announcement message state unknown", "announcement", r.AnnouncementID, "n", r.N)
+		}
+	}
 	if notify.InQuietHours(now) {
 		return 0, nil
 	}
@@ -354,19 +431,8 @@ func (s *Service) Dispatch(ctx context.Context) (int, error) {
 	}
 	queued := 0
 	for _, a := range due {
-		err := s.d.DB.InTx(ctx, func(tx *db.Tx) error {
-			ok, ns, err := s.d.Store.StartSending(ctx, tx, a.ID)
-			if err != nil || !ok {
-				return err
-			}
-			for _, n := range ns {
-				if err := s.enqueue(ctx, tx, a.ID, n, 0); err != nil {
-					return err
-				}
-			}
-			queued += len(ns)
-			return nil
-		})
+		n, err := s.dispatchOne(ctx, a.ID)
+		queued += n
 		if err != nil {
 			return queued, err
 		}
@@ -375,21 +441,43 @@ func (s *Service) Dispatch(ctx context.Context) (int, error) {
 	if err != nil {
 		return queued, err
 	}
-	for _, r := range deferred {
+	for _, r := range append(deferred, stale...) {
+		if r.Status == RecipientSending || r.Status == RecipientFailed {
+			continue
+		}
 		err := s.d.DB.InTx(ctx, func(tx *db.Tx) error {
-			ok, err := s.d.Store.Requeue(ctx, tx, r.AnnouncementID, r.N)
+			ok, err := s.d.Store.Requeue(ctx, tx, r.AnnouncementID, r.N, now)
 			if err != nil || !ok {
 				return err
 			}
 			queued++
-			// A new job id: the first one was consumed by the deferral.
-			return s.enqueue(ctx, tx, r.AnnouncementID, r.N, r.Attempts)
+			// A new job id: the first one was consumed (or lost).
+			return s.enqueue(ctx, tx, r.AnnouncementID, r.N, r.Attempts+1)
 		})
 		if err != nil {
 			return queued, err
 		}
 	}
 	return queued, nil
+}
+
+// dispatchOne queues the recipients of a due SCHEDULED announcement.
+func (s *Service) dispatchOne(ctx context.Context, id string) (int, error) {
+	queued := 0
+	err := s.d.DB.InTx(ctx, func(tx *db.Tx) error {
+		ok, ns, err := s.d.Store.StartSending(ctx, tx, id, s.d.Now())
+		if err != nil || !ok {
+			return err
+		}
+		for _, n := range ns {
+			if err := s.enqueue(ctx, tx, id, n, 0); err != nil {
+				return err
+			}
+		}
+		queued = len(ns)
+		return nil
+	})
+	return queued, err
 }
 
 type job struct {
@@ -422,21 +510,19 @@ func (s *Service) HandleJob(ctx context.Context, payload []byte, attempt int) er
 	if err := json.Unmarshal(payload, &j); err != nil || j.AnnouncementID == "" || j.N <= 0 {
 		return bus.Permanent(errors.New("announce: malformed job"))
 	}
-	now := s.d.Now()
-	claimed, err := s.d.Store.Claim(ctx, j.AnnouncementID, j.N, now)
+	r, claimed, err := s.d.Store.Claim(ctx, j.AnnouncementID, j.N, s.d.Now())
 	if err != nil || !claimed {
-		return err
-	}
-	r, err := s.d.Store.Recipient(ctx, j.AnnouncementID, j.N)
-	if err != nil {
 		return err
 	}
 	set := func(status, code string) error {
 		r.Status, r.Code = status, code
 		return s.d.Store.SetRecipient(ctx, r, s.d.Now())
 	}
+	// release puts a recipient whose message certainly did not leave back
+	// to PENDING for the queue's next delivery (or, if the queue gives up,
+	// for Dispatch after staleAfter).
 	release := func(cause error) error {
-		if attempt >= s.d.MaxAttempts {
+		if r.Attempts >= s.d.MaxAttempts {
 			return set(RecipientFailed, "gave_up")
 		}
 		if err := set(RecipientPending, "retrying"); err != nil {
@@ -445,8 +531,20 @@ func (s *Service) HandleJob(ctx context.Context, payload []byte, attempt int) er
 		return cause
 	}
 	a, err := s.d.Store.Get(ctx, j.AnnouncementID)
-	if err != nil {
+	if apperr.KindOf(err) == apperr.NotFound {
+		return set(RecipientFailed, "announcement_not_found")
+	} else if err != nil {
 		return release(err)
+	}
+	ev, err := s.d.Events.Event(ctx, a.EventID)
+	switch {
+	case apperr.KindOf(err) == apperr.NotFound:
+		return set(RecipientSkipped, "event_closed")
+	case err != nil:
+		return release(err)
+	case !open(ev, s.d.Now()):
+		// Ended, sold out or cancelled since: an ad for it would mislead.
+		return set(RecipientSkipped, "event_closed")
 	}
 	c, err := s.d.Contacts.Contact(ctx, a.OwnerID, r.PhoneHash)
 	switch {
@@ -457,14 +555,14 @@ func (s *Service) HandleJob(ctx context.Context, payload []byte, attempt int) er
 	case c.OptedOut:
 		return set(RecipientSkipped, "opted_out")
 	}
-	content, err := s.compose(a, s.optOutURL(r.OptOutToken))
+	ad := s.ad(a, r)
+	content, err := notify.ComposeAdvertising(a.Body, ad)
 	if err != nil {
 		return set(RecipientFailed, "invalid_message")
 	}
 	rc, err := s.d.Sender.Send(ctx, notify.Message{
 		To: c.Phone, Kind: notify.Advertising, Content: content, Subject: "(광고) " + a.SenderName,
-		Consent: notify.Consent{Marketing: true, MarketingAt: c.ConsentedAt},
-		Ad:      notify.AdInfo{SenderName: a.SenderName, SenderContact: a.SenderContact, OptOut: s.optOutURL(r.OptOutToken)},
+		Consent: notify.Consent{Marketing: true, MarketingAt: c.ConsentedAt}, Ad: ad,
 	})
 	switch {
 	case err == nil:
@@ -483,6 +581,13 @@ func (s *Service) HandleJob(ctx context.Context, payload []byte, attempt int) er
 		s.d.Log.Warn("announcement message failed", "announcement", a.ID, "n", r.N, "err", err)
 		return set(RecipientFailed, winners.FailureCode(err))
 	}
+}
+
+// PurgeLapsed destroys the marketing-list entries whose consent is older
+// than two years (no longer usable; a customer who enters again with the
+// consent is added again). The app runs it with the retention job.
+func (s *Service) PurgeLapsed(ctx context.Context) (int, error) {
+	return s.d.Contacts.PurgeLapsed(ctx, s.d.Now().Add(-notify.ConsentValidity))
 }
 
 // OptOutInfo is what the opt-out page shows.

@@ -383,3 +383,102 @@ func TestAnnounceRefusals(t *testing.T) {
 		}
 	})
 }
+
+// Nothing is left hanging: a recipient whose job was lost is queued again,
+// one whose worker died mid-send is marked FAILED "unknown" (it may have
+// gone out: never twice), an ad for an event closed in between is skipped,
+// and an opt-out destroys the number.
+func TestAnnounceRecovers(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		past := f.event("owner-a", at(10, 0).AddDate(0, -1, 0), at(10, 0).AddDate(0, 0, -20))
+		for _, p := range []string{"010-4444-0001", "010-4444-0002", "010-4444-0003"} {
+			f.enter(past, p, true, at(10, 0).AddDate(0, -1, 1))
+		}
+		cur := f.event("owner-a", at(9, 0), at(12, 0))
+		a, err := f.svc.Create(ctx, "owner-a", cur, announce.Input{}, "02-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		jobs := f.q.take()
+		if len(jobs) != 3 {
+			t.Fatalf("%d jobs queued, want 3", len(jobs))
+		}
+		// Job 1 is lost; job 2's worker claims it and dies; job 3 runs
+		// after the event ended.
+		store := announcesql.New(d)
+		if _, ok, err := store.Claim(ctx, a.ID, 2, f.clock.Now()); err != nil || !ok {
+			t.Fatalf("claim: %v %v", ok, err)
+		}
+		f.clock.Set(at(12, 0))
+		if err := f.svc.HandleJob(ctx, jobs[2], 1); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Set(at(10, 40)) // (the clock only matters for staleness below)
+		if n, err := f.svc.Dispatch(ctx); err != nil || n != 1 {
+			t.Fatalf("dispatch after 40 min queued %d (%v), want the lost one", n, err)
+		}
+		f.run()
+		c := f.list("owner-a", cur).Counts
+		if c[announce.RecipientSent] != 1 || c[announce.RecipientFailed] != 1 || c[announce.RecipientSkipped] != 1 {
+			t.Fatalf("counts %v, want 1 SENT (requeued), 1 FAILED (unknown), 1 SKIPPED (event closed)", c)
+		}
+		if len(f.sms.deliveries()) != 1 {
+			t.Fatalf("%d deliveries, want 1", len(f.sms.deliveries()))
+		}
+
+		// Opting out destroys the stored number.
+		tok := optOutLine.FindStringSubmatch(f.sms.deliveries()[0].Content)[1]
+		if _, err := f.svc.OptOut(ctx, tok); err != nil {
+			t.Fatal(err)
+		}
+		var encs []string
+		rows, err := d.QueryContext(ctx, `SELECT phone_enc FROM participation_marketing_contacts WHERE opted_out_at IS NOT NULL`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var e string
+			rows.Scan(&e)
+			encs = append(encs, e)
+		}
+		rows.Close()
+		if len(encs) != 1 || encs[0] != "" {
+			t.Errorf("opted-out rows keep %q, want one row with the number destroyed", encs)
+		}
+		// Two years on, the consents lapse and the list is emptied.
+		f.clock.Set(at(10, 0).AddDate(2, 0, 0))
+		if n, err := f.svc.PurgeLapsed(ctx); err != nil || n != 3 {
+			t.Errorf("purged %d lapsed consents (%v), want 3", n, err)
+		}
+	})
+}
+
+// The preview shows what would go out without storing anything; text the
+// sender would take for template syntax is refused wherever it comes from.
+func TestAnnouncePreview(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		past := f.event("owner-a", at(10, 0).AddDate(0, -1, 0), at(10, 0).AddDate(0, 0, -20))
+		f.enter(past, "010-8888-0001", true, at(10, 0).AddDate(0, -1, 1))
+		cur := f.event("owner-a", at(9, 0), at(10, 0).AddDate(0, 0, 7))
+		p, err := f.svc.Preview(ctx, "owner-a", cur, announce.Input{}, "02-1")
+		if err != nil || p.Recipients != 1 || p.ID != "" || !strings.Contains(p.Preview, "무료수신거부 {수신거부 링크}") {
+			t.Fatalf("preview %+v %v", p, err)
+		}
+		if as, _ := f.svc.List(ctx, "owner-a", cur); len(as) != 0 || len(f.q.take()) != 0 {
+			t.Fatalf("preview stored or queued something: %v", as)
+		}
+		if _, err := f.svc.Preview(ctx, "owner-a", cur, announce.Input{}, "#{contact}"); apperr.KindOf(err) != apperr.Unprocessable {
+			t.Errorf("template syntax in the contact: %v", err)
+		}
+		// At 22:00 an event ending at 23:00 would be over by the 08:00 send.
+		late := f.event("owner-a", at(9, 0), at(23, 0))
+		f.clock.Set(at(22, 0))
+		if _, err := f.svc.Preview(ctx, "owner-a", late, announce.Input{}, "02-1"); !errors.Is(err, announce.ErrEventNotOpen) {
+			t.Errorf("event ending before the morning: %v", err)
+		}
+	})
+}

@@ -33,6 +33,9 @@ func (a *API) Routes(r *httpapi.Router) {
 		Summary: "Announce the event by SMS/LMS advertising to past participants who consented (once per event; " +
 			"\"(광고)\", the shop's contact and an opt-out link added; never sent 21:00–08:00 KST: scheduled for 08:00 instead)",
 		Request: Input{}, Response: Announcement{}, Status: http.StatusCreated}, a.create)
+	r.Handle(httpapi.Route{Method: "POST", Pattern: "/api/v1/events/{id}/announcements/preview", Service: svc, Access: httpapi.Owner,
+		Summary: "What POST …/announcements would send, to how many and when, without storing or sending anything",
+		Request: Input{}, Response: Announcement{}}, a.preview)
 	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/events/{id}/announcements", Service: svc, Access: httpapi.Owner,
 		Summary: "The event's announcement with its recipients per delivery state", Response: List{}}, a.list)
 	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/public/optout/{token}", Service: svc,
@@ -43,6 +46,17 @@ func (a *API) Routes(r *httpapi.Router) {
 }
 
 func (a *API) create(w http.ResponseWriter, r *http.Request) {
+	a.write(w, r, http.StatusCreated, a.svc.Create)
+}
+
+func (a *API) preview(w http.ResponseWriter, r *http.Request) {
+	a.write(w, r, http.StatusOK, a.svc.Preview)
+}
+
+// write decodes the input, fills in the store's contact and answers with
+// what do returns.
+func (a *API) write(w http.ResponseWriter, r *http.Request, status int,
+	do func(ctx context.Context, ownerID, eventID string, in Input, storeContact string) (Announcement, error)) {
 	p, err := httpapi.MustPrincipal(r.Context())
 	if err != nil {
 		httpapi.WriteError(w, r, err)
@@ -60,13 +74,15 @@ func (a *API) create(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	out, err := a.svc.Create(r.Context(), p.UserID, r.PathValue("id"), in, contact)
+	out, err := do(r.Context(), p.UserID, r.PathValue("id"), in, contact)
 	if err != nil {
 		httpapi.WriteError(w, r, err)
 		return
 	}
-	w.Header().Set("Location", "/api/v1/events/"+out.EventID+"/announcements")
-	httpapi.WriteJSON(w, http.StatusCreated, out)
+	if status == http.StatusCreated {
+		w.Header().Set("Location", "/api/v1/events/"+out.EventID+"/announcements")
+	}
+	httpapi.WriteJSON(w, status, out)
 }
 
 func (a *API) list(w http.ResponseWriter, r *http.Request) {

@@ -98,17 +98,21 @@ func (w *MarketingList) Contact(ctx context.Context, ownerID, phoneHash string) 
 	if err != nil {
 		return announce.Contact{}, fmt.Errorf("participation: marketing contact: %w", err)
 	}
+	if optedOut.Valid {
+		return announce.Contact{ConsentedAt: fromMicros(consented), OptedOut: true}, nil
+	}
 	ph, err := w.cipher.DecryptString(enc)
 	if err != nil {
 		return announce.Contact{}, fmt.Errorf("participation: marketing contact: %w", err)
 	}
-	return announce.Contact{Phone: ph, ConsentedAt: fromMicros(consented), OptedOut: optedOut.Valid}, nil
+	return announce.Contact{Phone: ph, ConsentedAt: fromMicros(consented)}, nil
 }
 
-// OptOut implements announce.Contacts. The number stays on the list,
-// marked, so that an older entry's consent cannot bring it back.
+// OptOut implements announce.Contacts. The encrypted number is destroyed;
+// the keyed hash stays, marked, so that an older entry's consent cannot
+// put the number back (a consent given on a later entry does).
 func (w *MarketingList) OptOut(ctx context.Context, ownerID, phoneHash string, at time.Time) error {
-	res, err := w.s.db.ExecContext(ctx, `UPDATE participation_marketing_contacts SET opted_out_at = ?
+	res, err := w.s.db.ExecContext(ctx, `UPDATE participation_marketing_contacts SET opted_out_at = ?, phone_enc = ''
 		WHERE owner_id = ? AND phone_hash = ? AND opted_out_at IS NULL`, at.UnixMicro(), ownerID, phoneHash)
 	if err != nil {
 		return fmt.Errorf("participation: opt out: %w", err)
@@ -119,4 +123,15 @@ func (w *MarketingList) OptOut(ctx context.Context, ownerID, phoneHash string, a
 		}
 	}
 	return nil
+}
+
+// PurgeLapsed implements announce.Contacts: consents given before before
+// (two years ago) are no longer usable, so their rows go.
+func (w *MarketingList) PurgeLapsed(ctx context.Context, before time.Time) (int, error) {
+	res, err := w.s.db.ExecContext(ctx, `DELETE FROM participation_marketing_contacts WHERE consented_at < ?`, before.UnixMicro())
+	if err != nil {
+		return 0, fmt.Errorf("participation: purge lapsed consents: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }

@@ -40,7 +40,7 @@ func (w *WinnerEntries) Event(ctx context.Context, eventID string) (winners.Even
 		return winners.EventInfo{}, err
 	}
 	return winners.EventInfo{EventID: e.ID, OwnerID: e.OwnerID, Title: e.Title, StoreName: e.StoreName,
-		Method: e.Method, Status: e.Status, StartsAt: e.StartsAt, EndsAt: e.EndsAt, Code: e.Code}, nil
+		Method: e.Method, Status: e.Status, StartsAt: e.StartsAt, EndsAt: e.EndsAt, Code: e.Code, SoldOut: e.SoldOut}, nil
 }
 
 // DrawEntries returns all entries ordered by entry number.

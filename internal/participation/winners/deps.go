@@ -27,6 +27,7 @@ type EventInfo struct {
 	StartsAt  time.Time
 	EndsAt    time.Time
 	Code      string // public short code (/e/{code})
+	SoldOut   bool   // first-come stock gone
 }
 
 // Contact is a participant's decrypted contact, only for notifying winners.

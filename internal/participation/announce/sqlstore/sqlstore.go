@@ -131,7 +131,7 @@ func (s *Store) ByEvent(ctx context.Context, eventID string) ([]announce.Announc
 func (s *Store) Get(ctx context.Context, id string) (announce.Announcement, error) {
 	a, err := scan(s.db.QueryRowContext(ctx, `SELECT `+columns+` FROM announcements WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return a, announce.ErrEventNotFound
+		return a, announce.ErrNotFound
 	}
 	return a, err
 }
@@ -143,13 +143,18 @@ func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]announce.A
 }
 
 // StartSending implements announce.Store.
-func (s *Store) StartSending(ctx context.Context, tx *db.Tx, id string) (bool, []int64, error) {
+func (s *Store) StartSending(ctx context.Context, tx *db.Tx, id string, now time.Time) (bool, []int64, error) {
 	res, err := tx.ExecContext(ctx, `UPDATE announcements SET status = 'SENDING' WHERE id = ? AND status = 'SCHEDULED'`, id)
 	if err != nil {
 		return false, nil, fmt.Errorf("announce: start: %w", err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return false, nil, err
+	}
+	// Queued now: the stale clock of each recipient starts here.
+	if _, err := tx.ExecContext(ctx, `UPDATE announcement_recipients SET updated_at = ? WHERE announcement_id = ? AND status = 'PENDING'`,
+		micros(now), id); err != nil {
+		return false, nil, fmt.Errorf("announce: start: %w", err)
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT n FROM announcement_recipients WHERE announcement_id = ? AND status = 'PENDING' ORDER BY n`, id)
 	if err != nil {
@@ -177,10 +182,30 @@ func scanRecipient(r interface{ Scan(...any) error }) (announce.Recipient, error
 
 // Deferred implements announce.Store.
 func (s *Store) Deferred(ctx context.Context, limit int) ([]announce.Recipient, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+recipientColumns+` FROM announcement_recipients
+	return s.recipients(ctx, `SELECT `+recipientColumns+` FROM announcement_recipients
 		WHERE status = 'DEFERRED' ORDER BY updated_at LIMIT ?`, limit)
+}
+
+// Stale implements announce.Store.
+func (s *Store) Stale(ctx context.Context, before time.Time, limit int) ([]announce.Recipient, error) {
+	return s.recipients(ctx, `SELECT `+prefixed("r.", recipientColumns)+` FROM announcement_recipients r
+		JOIN announcements a ON a.id = r.announcement_id
+		WHERE r.status IN ('PENDING', 'SENDING') AND r.updated_at < ? AND a.status = 'SENDING'
+		ORDER BY r.updated_at LIMIT ?`, micros(before), limit)
+}
+
+func prefixed(p, cols string) string {
+	parts := strings.Split(cols, ", ")
+	for i := range parts {
+		parts[i] = p + parts[i]
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (s *Store) recipients(ctx context.Context, q string, args ...any) ([]announce.Recipient, error) {
+	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("announce: deferred: %w", err)
+		return nil, fmt.Errorf("announce: recipients: %w", err)
 	}
 	defer rows.Close()
 	var out []announce.Recipient
@@ -195,35 +220,35 @@ func (s *Store) Deferred(ctx context.Context, limit int) ([]announce.Recipient, 
 }
 
 // Requeue implements announce.Store.
-func (s *Store) Requeue(ctx context.Context, tx *db.Tx, id string, n int64) (bool, error) {
-	res, err := tx.ExecContext(ctx, `UPDATE announcement_recipients SET status = 'PENDING', code = ''
-		WHERE announcement_id = ? AND n = ? AND status = 'DEFERRED'`, id, n)
-	return affected(res, err)
+func (s *Store) Requeue(ctx context.Context, tx *db.Tx, id string, n int64, now time.Time) (bool, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE announcement_recipients SET status = 'PENDING', code = '', updated_at = ?
+		WHERE announcement_id = ? AND n = ? AND status IN ('DEFERRED', 'PENDING')`, micros(now), id, n)
+	if err != nil {
+		return false, fmt.Errorf("announce: requeue: %w", err)
+	}
+	k, err := res.RowsAffected()
+	return k == 1, err
 }
 
 // Claim implements announce.Store: the conditional update is the lock.
-func (s *Store) Claim(ctx context.Context, id string, n int64, now time.Time) (bool, error) {
-	res, err := s.db.ExecContext(ctx, `UPDATE announcement_recipients SET status = 'SENDING', attempts = attempts + 1, updated_at = ?
-		WHERE announcement_id = ? AND n = ? AND status = 'PENDING'`, micros(now), id, n)
-	return affected(res, err)
-}
-
-func affected(res sql.Result, err error) (bool, error) {
+func (s *Store) Claim(ctx context.Context, id string, n int64, now time.Time) (announce.Recipient, bool, error) {
+	var r announce.Recipient
+	claimed := false
+	err := s.db.InTx(ctx, func(tx *db.Tx) error { // a write: on SQLite only the writer may run it
+		var err error
+		r, err = scanRecipient(tx.QueryRowContext(ctx, `UPDATE announcement_recipients SET status = 'SENDING',
+			attempts = attempts + 1, updated_at = ? WHERE announcement_id = ? AND n = ? AND status = 'PENDING'
+			RETURNING `+recipientColumns, micros(now), id, n))
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		claimed = err == nil
+		return err
+	})
 	if err != nil {
-		return false, fmt.Errorf("announce: update recipient: %w", err)
+		return r, false, fmt.Errorf("announce: claim: %w", err)
 	}
-	n, err := res.RowsAffected()
-	return n == 1, err
-}
-
-// Recipient implements announce.Store.
-func (s *Store) Recipient(ctx context.Context, id string, n int64) (announce.Recipient, error) {
-	r, err := scanRecipient(s.db.QueryRowContext(ctx, `SELECT `+recipientColumns+` FROM announcement_recipients
-		WHERE announcement_id = ? AND n = ?`, id, n))
-	if errors.Is(err, sql.ErrNoRows) {
-		return r, announce.ErrUnknownLink
-	}
-	return r, err
+	return r, claimed, nil
 }
 
 // SetRecipient implements announce.Store.

@@ -31,7 +31,9 @@ CREATE TABLE announcement_recipients (
     updated_at      INTEGER NOT NULL,
     PRIMARY KEY (announcement_id, n)
 );
-CREATE INDEX announcement_recipients_deferred ON announcement_recipients (updated_at) WHERE status = 'DEFERRED';
+-- Dispatch looks for recipients waiting too long (deferred, lost, stuck).
+CREATE INDEX announcement_recipients_open ON announcement_recipients (status, updated_at)
+    WHERE status IN ('PENDING', 'SENDING', 'DEFERRED');
 
 -- +goose Down
 DROP TABLE announcement_recipients;
