@@ -133,6 +133,7 @@ func run() bool {
 	if !*skipBurst {
 		ev := srv.approve(owner, "LOTTERY", 0)
 		var m *measure
+		gc0 := groupCommit(srv.url)
 		r := burst(srv.url, ev, *conns, func() { m = prof.start("burst", 0) })
 		usage := m.stop()
 		n, distinct := countEntries(d, ev)
@@ -141,14 +142,14 @@ func run() bool {
 		fmt.Printf("  201: %d, errors: %d, p50 %s, p99 %s, max %s, wall %s (%.0f entries/s)\n",
 			r.created, r.errors, r.p(50), r.p(99), r.p(100), r.wall.Round(time.Millisecond), float64(r.created)/r.wall.Seconds())
 		fmt.Printf("  database: %d rows, %d distinct phones, %d distinct entry numbers answered → %s\n", n, distinct, r.distinctNumbers, verdict(ok))
-		b, n2 := batchStats(srv.url)
-		fmt.Printf("  group commit: %.0f transactions carried %.0f entries (mean batch %.1f)\n", b, n2, n2/max(b, 1))
+		fmt.Printf("  %s\n", groupCommit(srv.url).since(gc0, r.wall))
 		fmt.Printf("  %s\n\n", usage)
 		failed = failed || !ok
 	}
 	if !*skipSustain {
 		ev := srv.approve(owner, "LOTTERY", 0)
 		var m *measure
+		gc0 := groupCommit(srv.url)
 		r := sustained(srv.url, ev, *rate, *duration, *sconns, func() { m = prof.start("sustained", *duration) })
 		usage := m.stop()
 		n, distinct := countEntries(d, ev)
@@ -158,8 +159,7 @@ func run() bool {
 			r.created, r.errors, float64(r.created)/r.wall.Seconds(), r.p(50), r.p(99), r.p(100))
 		fmt.Printf("  database: %d rows, %d distinct phones → %s\n", n, distinct, verdict(ok))
 		fmt.Printf("  vs raw one-row-per-transaction: %.1f×\n", float64(r.created)/r.wall.Seconds()/raw)
-		b, n2 := batchStats(srv.url)
-		fmt.Printf("  group commit so far: %.0f transactions carried %.0f entries (mean batch %.1f)\n", b, n2, n2/max(b, 1))
+		fmt.Printf("  %s\n", groupCommit(srv.url).since(gc0, r.wall))
 		fmt.Printf("  %s\n\n", usage)
 		failed = failed || !ok
 	}
@@ -693,21 +693,32 @@ func warm(client *http.Client, base string, n int) {
 }
 
 // batchStats reads the committers' counters from /metrics.
-func batchStats(base string) (batches, entries float64) {
+// commitStats are the server's group-commit counters (from /metrics).
+type commitStats struct{ batches, entries, busy float64 }
+
+func groupCommit(base string) commitStats {
+	var c commitStats
 	res, err := http.Get(base + "/metrics")
 	if err != nil {
-		return 0, 0
+		return c
 	}
 	defer res.Body.Close()
 	sc := bufio.NewScanner(res.Body)
 	for sc.Scan() {
 		line := sc.Text()
-		if v, ok := strings.CutPrefix(line, "autoevent_participation_batches_total "); ok {
-			fmt.Sscan(v, &batches)
-		}
-		if v, ok := strings.CutPrefix(line, "autoevent_participation_batch_entries_total "); ok {
-			fmt.Sscan(v, &entries)
+		for prefix, v := range map[string]*float64{"autoevent_participation_batches_total ": &c.batches,
+			"autoevent_participation_batch_entries_total ": &c.entries, "autoevent_participation_batch_seconds_total ": &c.busy} {
+			if s, ok := strings.CutPrefix(line, prefix); ok {
+				fmt.Sscan(s, v)
+			}
 		}
 	}
-	return batches, entries
+	return c
+}
+
+// since describes the group commits of a phase of the given wall time.
+func (c commitStats) since(before commitStats, wall time.Duration) string {
+	b, n, busy := c.batches-before.batches, c.entries-before.entries, c.busy-before.busy
+	return fmt.Sprintf("group commit: %.0f transactions carried %.0f entries (mean batch %.1f); committers busy %.2fs of %.2fs (%.0f%%)",
+		b, n, n/max(b, 1), busy, wall.Seconds(), 100*busy/wall.Seconds())
 }

@@ -134,8 +134,24 @@ func (m *measure) stop() string {
 			fmt.Fprintln(os.Stderr, "server profile:", err)
 		}
 	}
-	return fmt.Sprintf("CPU over %s: server %.2f cores, load generator %.2f cores, whole machine %.2f of %d (PostgreSQL, other jobs); load average at start %s",
-		wall.Round(time.Millisecond), server.Seconds()/wall.Seconds(), client.Seconds()/wall.Seconds(), machine, runtime.NumCPU(), m.load)
+	return fmt.Sprintf("CPU over %s: server %.2f cores, load generator %.2f cores, whole machine %.2f of %d (PostgreSQL, other jobs); load average at start %s; server peak RSS so far %s",
+		wall.Round(time.Millisecond), server.Seconds()/wall.Seconds(), client.Seconds()/wall.Seconds(), machine, runtime.NumCPU(), m.load,
+		peakRSS(strconv.Itoa(m.p.pid)))
+}
+
+// peakRSS returns the peak resident set size of process pid (VmHWM).
+func peakRSS(pid string) string {
+	b, err := os.ReadFile("/proc/" + pid + "/status")
+	if err != nil {
+		return "?"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return fmt.Sprintf("%d MiB", kb/1024)
+		}
+	}
+	return "?"
 }
 
 func fetchProfile(url, path string) error {

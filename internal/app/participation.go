@@ -63,10 +63,13 @@ func wireParticipation(ctx context.Context, a *App, local bool) error {
 	a.reg.MustRegister(
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "autoevent_participation_batches_total",
 			Help: "Entry transactions written by the group committers."},
-			func() float64 { b, _ := svc.BatchStats(); return float64(b) }),
+			func() float64 { b, _, _ := svc.BatchStats(); return float64(b) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "autoevent_participation_batch_entries_total",
 			Help: "Entry requests carried by those transactions."},
-			func() float64 { _, n := svc.BatchStats(); return float64(n) }),
+			func() float64 { _, n, _ := svc.BatchStats(); return float64(n) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "autoevent_participation_batch_seconds_total",
+			Help: "Time the group committers spent writing batches (rate = committer utilisation)."},
+			func() float64 { _, _, busy := svc.BatchStats(); return busy.Seconds() }),
 	)
 	a.onStart(func(ctx context.Context) error {
 		if err := svc.Start(ctx); err != nil {

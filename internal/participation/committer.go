@@ -37,12 +37,14 @@ type pendingResult struct {
 type batchStats struct {
 	batches atomic.Int64
 	entries atomic.Int64
+	busy    atomic.Int64 // nanoseconds inside commit, summed over committers
 }
 
-// BatchStats reports how many transactions the committers ran and how many
-// entries they carried (mean batch size = entries / batches).
-func (s *Service) BatchStats() (batches, entries int64) {
-	return s.stats.batches.Load(), s.stats.entries.Load()
+// BatchStats reports how many transactions the committers ran, how many
+// entries they carried (mean batch size = entries / batches) and how long
+// they were busy writing them (busy / elapsed = committer utilisation).
+func (s *Service) BatchStats() (batches, entries int64, busy time.Duration) {
+	return s.stats.batches.Load(), s.stats.entries.Load(), time.Duration(s.stats.busy.Load())
 }
 
 // Start runs the committers until Stop.
@@ -153,6 +155,7 @@ func (s *Service) fill(batch []*pending) []*pending {
 
 // commit writes one batch and answers every request in it.
 func (s *Service) commit(ctx context.Context, batch []*pending) {
+	start := time.Now()
 	// Group by event, in a fixed order so that concurrent committers lock
 	// counter rows in the same order (no deadlocks on PostgreSQL).
 	groups := map[string][]*pending{}
@@ -182,6 +185,7 @@ func (s *Service) commit(ctx context.Context, batch []*pending) {
 	}
 	s.stats.batches.Add(1)
 	s.stats.entries.Add(int64(len(batch)))
+	s.stats.busy.Add(int64(time.Since(start)))
 	if err != nil {
 		s.d.Log.Error("participation: entry batch failed", "entries", len(batch), "err", err)
 	}

@@ -165,3 +165,16 @@ func TestPostgresPlansEachStatement(t *testing.T) {
 		}
 	}
 }
+
+// The SQLite writer checkpoints rarely (see Open): a checkpoint on nearly
+// every group commit had put database-file fsyncs on the writer's path.
+func TestSQLiteCheckpointsRarely(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite)
+	var pages int
+	if err := d.Writer().QueryRowContext(context.Background(), "PRAGMA wal_autocheckpoint").Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	if pages != 16384 {
+		t.Errorf("wal_autocheckpoint = %d pages, want 16384", pages)
+	}
+}
