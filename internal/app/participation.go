@@ -33,11 +33,14 @@ func wireParticipation(ctx context.Context, a *App, local bool) error {
 	if err != nil {
 		return fmt.Errorf("visit key: %w", err)
 	}
-	ipLimit := 0 // the service default
-	if a.cfg.AnonRateLimit == 0 {
-		// The operator turned anonymous limits off (load tests, a trusted
-		// front proxy that limits): the per-IP entry limit follows.
+	ipLimit, eventLimit := a.cfg.EntryIPLimit, a.cfg.EntryEventLimit
+	if ipLimit == 0 || a.cfg.AnonRateLimit == 0 {
+		// Off, or the operator turned anonymous limits off (load tests, a
+		// trusted front proxy that limits): the per-IP entry limit follows.
 		ipLimit = -1
+	}
+	if eventLimit == 0 {
+		eventLimit = -1
 	}
 	svc, err := participation.NewService(participation.Deps{
 		DB: a.db, Store: store, Cache: a.cache, Publish: a.publish,
@@ -53,7 +56,7 @@ func wireParticipation(ctx context.Context, a *App, local bool) error {
 		Reauth: func(ctx context.Context, r *http.Request, password string) error {
 			return a.callAs(ctx, r, "POST", "/api/v1/auth/reauth", map[string]string{"password": password}, nil)
 		},
-		PublicURL: a.cfg.PublicURL, Log: a.log.With("service", "participation"), IPLimit: ipLimit,
+		PublicURL: a.cfg.PublicURL, Log: a.log.With("service", "participation"), IPLimit: ipLimit, EventLimit: eventLimit,
 	})
 	if err != nil {
 		return err

@@ -37,17 +37,19 @@ type Config struct {
 	ServiceURLs string `flag:"service-urls" help:"where services not run here live, e.g. user=http://10.0.0.2:8080,ai=http://10.0.0.3:8080"`
 	Synchronous string `flag:"sqlite-synchronous" help:"SQLite synchronous pragma: FULL (survives power loss) or NORMAL"`
 
-	UserRateLimit int      `flag:"user-rate-limit" help:"API requests per minute per signed-in user (0 = off)"`
-	AnonRateLimit int      `flag:"anon-rate-limit" help:"API requests per minute per client IP for anonymous calls (0 = off)"`
-	TrustProxy    bool     `flag:"trust-proxy" help:"take the client IP from X-Forwarded-For (only behind a trusted proxy)"`
-	CORSOrigins   string   `flag:"cors-origins" help:"comma-separated origins allowed to call the API from browsers"`
-	TLSCert       string   `flag:"tls-cert" help:"TLS certificate file (PEM)"`
-	TLSKey        string   `flag:"tls-key" help:"TLS key file (PEM)"`
-	Resilience    string   `flag:"resilience" help:"per-system overrides of timeouts, retries, breaker and bulkhead, e.g. nts.timeout=3s;openai.max-retries=2"`
-	ShutdownWait  Duration `flag:"shutdown-timeout" help:"how long shutdown waits for in-flight requests and jobs"`
-	LogLevel      string   `flag:"log-level" help:"debug, info, warn or error"`
-	Dev           bool     `flag:"dev" help:"read web templates from disk"`
-	BcryptCost    int      `flag:"bcrypt-cost" help:"bcrypt cost for passwords (default 12)"`
+	UserRateLimit   int      `flag:"user-rate-limit" help:"API requests per minute per signed-in user (0 = off)"`
+	AnonRateLimit   int      `flag:"anon-rate-limit" help:"API requests per minute per client IP for anonymous calls (0 = off)"`
+	EntryIPLimit    int      `flag:"entry-ip-limit" help:"event entries per minute per client IP (0 = off; also off when anon-rate-limit is 0)"`
+	EntryEventLimit int      `flag:"entry-event-limit" help:"entries per second per event and process, against floods (0 = off)"`
+	TrustProxy      bool     `flag:"trust-proxy" help:"take the client IP from X-Forwarded-For (only behind a trusted proxy)"`
+	CORSOrigins     string   `flag:"cors-origins" help:"comma-separated origins allowed to call the API from browsers"`
+	TLSCert         string   `flag:"tls-cert" help:"TLS certificate file (PEM)"`
+	TLSKey          string   `flag:"tls-key" help:"TLS key file (PEM)"`
+	Resilience      string   `flag:"resilience" help:"per-system overrides of timeouts, retries, breaker and bulkhead, e.g. nts.timeout=3s;openai.max-retries=2"`
+	ShutdownWait    Duration `flag:"shutdown-timeout" help:"how long shutdown waits for in-flight requests and jobs"`
+	LogLevel        string   `flag:"log-level" help:"debug, info, warn or error"`
+	Dev             bool     `flag:"dev" help:"read web templates from disk"`
+	BcryptCost      int      `flag:"bcrypt-cost" help:"bcrypt cost for passwords (default 12)"`
 
 	JWTSecret string `flag:"jwt-secret" secret:"true" help:"HMAC secret for access tokens (≥32 bytes); generated into the data dir when empty in embedded mode"`
 	DataKey   string `flag:"data-key" secret:"true" help:"master key (base64, 32 bytes) for personal-data encryption and keyed hashes"`
@@ -94,18 +96,20 @@ type Duration struct{ time.Duration }
 // Default returns the embedded-mode configuration.
 func Default() Config {
 	return Config{
-		Addr:          ":8080",
-		DataDir:       "./data",
-		Synchronous:   "FULL",
-		UserRateLimit: 100,
-		AnonRateLimit: 600,
-		ShutdownWait:  Duration{20 * time.Second},
-		BcryptCost:    12,
-		LogLevel:      "info",
-		AIProvider:    "local",
-		OIDCName:      "KT 계정",
-		NotifyRate:    20,
-		NotifyWorkers: 4,
+		Addr:            ":8080",
+		DataDir:         "./data",
+		Synchronous:     "FULL",
+		UserRateLimit:   100,
+		AnonRateLimit:   600,
+		EntryIPLimit:    60,
+		EntryEventLimit: 20_000,
+		ShutdownWait:    Duration{20 * time.Second},
+		BcryptCost:      12,
+		LogLevel:        "info",
+		AIProvider:      "local",
+		OIDCName:        "KT 계정",
+		NotifyRate:      20,
+		NotifyWorkers:   4,
 
 		RetentionEvery:     Duration{time.Hour},
 		WinnerRetention:    Duration{30 * 24 * time.Hour},
@@ -266,7 +270,7 @@ func (c Config) Validate() error {
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		errs = append(errs, errors.New("tls-cert and tls-key go together"))
 	}
-	if c.UserRateLimit < 0 || c.AnonRateLimit < 0 {
+	if c.UserRateLimit < 0 || c.AnonRateLimit < 0 || c.EntryIPLimit < 0 || c.EntryEventLimit < 0 {
 		errs = append(errs, errors.New("rate limits must be ≥ 0"))
 	}
 	if c.NotifyRate < 1 || c.NotifyWorkers < 1 {
