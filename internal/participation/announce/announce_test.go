@@ -482,3 +482,42 @@ func TestAnnouncePreview(t *testing.T) {
 		}
 	})
 }
+
+// After an opt-out the owner's entry lists no longer show the consent, so
+// an export cannot be used to reach the customer.
+func TestOptOutClearsEntryConsent(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		live := f.event("owner-a", at(9, 0), at(10, 0).AddDate(0, 0, 3))
+		f.enter(live, "010-9999-0001", true, at(9, 10))
+		f.enter(live, "010-9999-0002", true, at(9, 11))
+		cur := f.event("owner-a", at(9, 0), at(10, 0).AddDate(0, 0, 7))
+		if _, err := f.svc.Create(ctx, "owner-a", cur, announce.Input{}, "02-1"); err != nil {
+			t.Fatal(err)
+		}
+		f.run()
+		tok := optOutLine.FindStringSubmatch(f.sms.deliveries()[0].Content)[1]
+		to := f.sms.deliveries()[0].To
+		if _, err := f.svc.OptOut(ctx, tok); err != nil {
+			t.Fatal(err)
+		}
+		consents := map[string]bool{}
+		err := f.entries.EachEntry(ctx, live, func(v participation.EntryView) error {
+			consents[v.Phone] = v.Marketing
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept := 0
+		for _, c := range consents {
+			if c {
+				kept++
+			}
+		}
+		if consents[phone.Mask(to)] || len(consents) != 2 || kept != 1 {
+			t.Errorf("consents after opting out %s: %v", phone.Mask(to), consents)
+		}
+	})
+}

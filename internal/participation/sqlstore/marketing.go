@@ -110,14 +110,29 @@ func (w *MarketingList) Contact(ctx context.Context, ownerID, phoneHash string) 
 
 // OptOut implements announce.Contacts. The encrypted number is destroyed;
 // the keyed hash stays, marked, so that an older entry's consent cannot
-// put the number back (a consent given on a later entry does).
+// put the number back (a consent given on a later entry does). The
+// consent flag of the customer's entries in the owner's events is cleared
+// too, so the owner's lists and exports stop showing it.
 func (w *MarketingList) OptOut(ctx context.Context, ownerID, phoneHash string, at time.Time) error {
-	res, err := w.s.db.ExecContext(ctx, `UPDATE participation_marketing_contacts SET opted_out_at = ?, phone_enc = ''
-		WHERE owner_id = ? AND phone_hash = ? AND opted_out_at IS NULL`, at.UnixMicro(), ownerID, phoneHash)
+	var n int64
+	err := w.s.db.InTx(ctx, func(tx *db.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE participation_marketing_contacts SET opted_out_at = ?, phone_enc = ''
+			WHERE owner_id = ? AND phone_hash = ? AND opted_out_at IS NULL`, at.UnixMicro(), ownerID, phoneHash)
+		if err != nil {
+			return err
+		}
+		if n, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE participation_entries SET marketing = 0
+			WHERE phone_hash = ? AND marketing = 1 AND event_id IN (SELECT id FROM participation_events WHERE owner_id = ?)`,
+			phoneHash, ownerID)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("participation: opt out: %w", err)
 	}
-	if n, err := res.RowsAffected(); err == nil && n == 0 {
+	if n == 0 {
 		if _, err := w.Contact(ctx, ownerID, phoneHash); err != nil {
 			return err
 		}
