@@ -43,6 +43,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/autoevent/autoevent/internal/event"
 	"github.com/autoevent/autoevent/internal/platform/db"
@@ -61,6 +63,8 @@ func run() bool {
 		serveMode   = flag.Bool("serve", false, "internal: run the app (child process)")
 		dataDir     = flag.String("data-dir", "", "data directory (default: a temporary one)")
 		pgURL       = flag.String("postgres-url", "", "run on PostgreSQL instead of embedded SQLite")
+		natsURL     = flag.String("nats-url", "", "use this external NATS (JetStream) instead of the embedded one (a fresh stream prefix, deleted afterwards)")
+		redisURL    = flag.String("redis-url", "", "use this Redis as the cache instead of the in-process one")
 		syncMode    = flag.String("sqlite-synchronous", "FULL", "SQLite synchronous pragma (FULL survives power loss)")
 		conns       = flag.Int("conns", 10000, "burst: concurrent connections, one distinct entry each")
 		rate        = flag.Int("rate", 10000, "sustained: arrival rate, entries per second")
@@ -106,6 +110,15 @@ func run() bool {
 		*pgURL, drop = freshSchema(*pgURL)
 		defer drop()
 	}
+	if *natsURL != "" {
+		prefix := fmt.Sprintf("lt%d", time.Now().UnixNano()%1e9)
+		os.Setenv("LOADTEST_NATS_URL", *natsURL) // inherited by every server this run starts
+		os.Setenv("LOADTEST_NATS_PREFIX", prefix)
+		defer deleteStreams(*natsURL, prefix)
+	}
+	if *redisURL != "" {
+		os.Setenv("LOADTEST_REDIS_URL", *redisURL)
+	}
 	srv, err := startServer(*dataDir, *pgURL, *syncMode, *pprofAddr)
 	if err != nil {
 		fatal(err)
@@ -114,6 +127,12 @@ func run() bool {
 	mode := "embedded (SQLite, synchronous=" + strings.ToUpper(*syncMode) + ")"
 	if *pgURL != "" {
 		mode = "PostgreSQL"
+	}
+	if *natsURL != "" {
+		mode += " + external NATS"
+	}
+	if *redisURL != "" {
+		mode += " + Redis"
 	}
 	fmt.Printf("# participation load test — %s, GOMAXPROCS=%d, %s/%s\n", mode, runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH)
 	fmt.Printf("server %s, data dir %s, load average before: %s\n\n", srv.url, *dataDir, loadAvg())
@@ -426,6 +445,34 @@ func rawInserts(d *db.DB, workers int, dur time.Duration) float64 {
 	rate := float64(n.Load()) / time.Since(start).Seconds()
 	_, _ = d.ExecContext(ctx, `DROP TABLE loadtest_raw`)
 	return rate
+}
+
+// deleteStreams removes the streams a run created on an external NATS.
+func deleteStreams(url, prefix string) {
+	nc, err := nats.Connect(url)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "loadtest: delete streams:", err)
+		return
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	names := js.StreamNames(ctx)
+	var mine []string
+	for n := range names.Name() {
+		if strings.HasPrefix(n, prefix+"_") {
+			mine = append(mine, n)
+		}
+	}
+	for _, n := range mine {
+		if err := js.DeleteStream(ctx, n); err != nil {
+			fmt.Fprintln(os.Stderr, "loadtest: delete stream", n+":", err)
+		}
+	}
 }
 
 // freshSchema creates an empty schema for this run and returns the URL

@@ -35,6 +35,8 @@ func serve(dataDir, pgURL, sync string) error {
 	// One client address sends everything: the per-IP limits would refuse
 	// it. The per-event limit (20,000/s) stays on.
 	cfg.AnonRateLimit, cfg.UserRateLimit = 0, 0
+	cfg.NATSURL, cfg.NATSPrefix = os.Getenv("LOADTEST_NATS_URL"), os.Getenv("LOADTEST_NATS_PREFIX")
+	cfg.RedisURL = os.Getenv("LOADTEST_REDIS_URL")
 	if pgURL != "" {
 		cfg.JWTSecret = "loadtest-jwt-secret-0123456789abcdefghij"
 		cfg.DataKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
