@@ -4,9 +4,9 @@
 -- by the keyed phone hash only: the number is read from the marketing list
 -- when the message is sent. Times are Unix microseconds.
 CREATE TABLE announcements (
-    id             TEXT PRIMARY KEY,
-    event_id       TEXT NOT NULL UNIQUE,
-    owner_id       TEXT NOT NULL,
+    id             TEXT COLLATE "C" PRIMARY KEY,
+    event_id       TEXT COLLATE "C" NOT NULL UNIQUE,
+    owner_id       TEXT COLLATE "C" NOT NULL,
     body           TEXT NOT NULL,
     sender_name    TEXT NOT NULL,
     sender_contact TEXT NOT NULL,
@@ -19,10 +19,10 @@ CREATE TABLE announcements (
 CREATE INDEX announcements_due ON announcements (scheduled_at) WHERE status = 'SCHEDULED';
 
 CREATE TABLE announcement_recipients (
-    announcement_id TEXT NOT NULL REFERENCES announcements (id),
+    announcement_id TEXT COLLATE "C" NOT NULL REFERENCES announcements (id),
     n               BIGINT NOT NULL,
-    phone_hash      TEXT NOT NULL,
-    optout_token    TEXT NOT NULL UNIQUE,
+    phone_hash      TEXT COLLATE "C" NOT NULL,
+    optout_token    TEXT COLLATE "C" NOT NULL UNIQUE,
     status          TEXT NOT NULL,
     code            TEXT NOT NULL DEFAULT '',
     channel         TEXT NOT NULL DEFAULT '',
