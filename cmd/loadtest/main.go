@@ -105,16 +105,17 @@ func run() bool {
 		}
 		return true
 	}
+	defer runCleanups()
 	if *pgURL != "" {
 		var drop func()
 		*pgURL, drop = freshSchema(*pgURL)
-		defer drop()
+		atExit(drop)
 	}
 	if *natsURL != "" {
 		prefix := fmt.Sprintf("lt%d", time.Now().UnixNano()%1e9)
 		os.Setenv("LOADTEST_NATS_URL", *natsURL) // inherited by every server this run starts
 		os.Setenv("LOADTEST_NATS_PREFIX", prefix)
-		defer deleteStreams(*natsURL, prefix)
+		atExit(func() { deleteStreams(*natsURL, prefix) })
 	}
 	if *redisURL != "" {
 		os.Setenv("LOADTEST_REDIS_URL", *redisURL)
@@ -123,7 +124,7 @@ func run() bool {
 	if err != nil {
 		fatal(err)
 	}
-	defer func() { srv.stop() }() // the crash test replaces srv
+	atExit(func() { srv.stop() }) // srv as it is then: the crash test replaces it
 	mode := "embedded (SQLite, synchronous=" + strings.ToUpper(*syncMode) + ")"
 	if *pgURL != "" {
 		mode = "PostgreSQL"
@@ -254,8 +255,33 @@ func verdict(ok bool) string {
 	return "FAIL"
 }
 
+// Clean-ups that must run however the test ends (its PostgreSQL schema,
+// its NATS streams): run's defer on the way out, fatal before exiting from
+// any goroutine.
+var (
+	cleanupMu sync.Mutex
+	cleanups  []func()
+)
+
+func atExit(f func()) {
+	cleanupMu.Lock()
+	defer cleanupMu.Unlock()
+	cleanups = append(cleanups, f)
+}
+
+func runCleanups() {
+	cleanupMu.Lock()
+	fs := cleanups
+	cleanups = nil
+	cleanupMu.Unlock()
+	for i := len(fs) - 1; i >= 0; i-- {
+		fs[i]()
+	}
+}
+
 func fatal(err error) {
 	fmt.Fprintln(os.Stderr, "loadtest:", err)
+	runCleanups()
 	os.Exit(1)
 }
 
@@ -766,6 +792,6 @@ func groupCommit(base string) commitStats {
 // since describes the group commits of a phase of the given wall time.
 func (c commitStats) since(before commitStats, wall time.Duration) string {
 	b, n, busy := c.batches-before.batches, c.entries-before.entries, c.busy-before.busy
-	return fmt.Sprintf("group commit: %.0f transactions carried %.0f entries (mean batch %.1f); committers busy %.2fs of %.2fs (%.0f%%)",
+	return fmt.Sprintf("group commit: %.0f transactions carried %.0f entries (mean batch %.1f); time in commit transactions %.2fs of %.2fs wall (%.0f%%, summed over committers, waits for the event row included)",
 		b, n, n/max(b, 1), busy, wall.Seconds(), 100*busy/wall.Seconds())
 }

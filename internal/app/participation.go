@@ -71,7 +71,7 @@ func wireParticipation(ctx context.Context, a *App, local bool) error {
 			Help: "Entry requests carried by those transactions."},
 			func() float64 { _, n, _ := svc.BatchStats(); return float64(n) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "autoevent_participation_batch_seconds_total",
-			Help: "Time the group committers spent writing batches (rate = committer utilisation)."},
+			Help: "Time spent in entry transactions, summed over the group committers (waits for the event row included)."},
 			func() float64 { _, _, busy := svc.BatchStats(); return busy.Seconds() }),
 	)
 	a.onStart(func(ctx context.Context) error {

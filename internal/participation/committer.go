@@ -302,13 +302,15 @@ func (s *Service) publishAll(ctx context.Context, tx *db.Tx, subject string, pay
 }
 
 // retryable reports transient database errors worth one more attempt
-// (PostgreSQL serialization failures and deadlocks, SQLite busy).
+// (PostgreSQL serialization failures and deadlocks, a statement prepared
+// before a migration changed a column — pgx drops it after this error —,
+// SQLite busy).
 func retryable(err error) bool {
 	if apperr.KindOf(err) != apperr.Internal {
 		return false
 	}
 	msg := err.Error()
-	for _, s := range []string{"SQLSTATE 40001", "SQLSTATE 40P01", "SQLITE_BUSY", "database is locked"} {
+	for _, s := range []string{"SQLSTATE 40001", "SQLSTATE 40P01", "SQLSTATE 0A000", "SQLITE_BUSY", "database is locked"} {
 		if strings.Contains(msg, s) {
 			return true
 		}

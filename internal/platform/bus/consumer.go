@@ -138,20 +138,21 @@ func (b *Bus) Consume(ctx context.Context, d *db.DB, name string, subjects []str
 		}
 	}
 	// Servers before NATS 2.10 accept a single filter subject only, so
-	// there several subjects are widened to their common prefix and the rest
-	// is filtered here (acknowledged without running the handler). Newer
+	// there several subjects are widened to their common prefix. Newer
 	// servers get the exact subjects: a consumer of two rare subjects must
-	// not be handed every entry of a 10,000-entry burst to throw away.
-	var filters []string
-	exact := true
-	if len(subjects) > 1 && !b.multiFilter() {
-		var filter string
-		filter, exact = widen(subjects)
-		filters = []string{b.wire(filter)}
-	} else {
+	// not be handed every entry of a 10,000-entry burst to throw away. The
+	// subjects are still checked here (cheaply) whenever there are several:
+	// a redelivery after the filter changed, or an instance of a rolling
+	// deploy that set the widened filter again, may bring others.
+	var filters, widened []string
+	filter, exact := widen(subjects)
+	widened = []string{b.wire(filter)}
+	if len(subjects) > 1 && b.multiFilter() {
 		for _, s := range subjects {
 			filters = append(filters, b.wire(s))
 		}
+	} else {
+		filters = widened
 	}
 	o := consumerOpts{workers: 1, batch: 64, ackWait: b.cfg.AckWait}
 	for _, opt := range opts {
@@ -204,7 +205,12 @@ func (b *Bus) Consume(ctx context.Context, d *db.DB, name string, subjects []str
 		return dups, err
 	}
 	c.prefetch = min(max(16*c.workers, c.batch, 16), 256)
-	return b.start(ctx, c, b.streamName(StreamEvents), filters)
+	cons, err := b.start(ctx, c, b.streamName(StreamEvents), filters)
+	if errors.Is(err, jetstream.ErrConsumerMultipleFilterSubjectsNotSupported) {
+		// A cluster whose stream leader is older than 2.10.
+		return b.start(ctx, c, b.streamName(StreamEvents), widened)
+	}
+	return cons, err
 }
 
 // Work starts a bounded pool of workers for queue on the JOBS work-queue

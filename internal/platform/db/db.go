@@ -111,7 +111,10 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	// copies a hot page once for many commits: sustained entries rose 3–8 %
 	// in paired runs and the machine idled less waiting on the disk
 	// (docs/benchmarks.md).
+	// journal_size_limit truncates the WAL back to 64 MiB after a checkpoint
+	// (long reads, such as a full export, can let it grow past that).
 	dsn := "file:" + cfg.Path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=wal_autocheckpoint(16384)" +
+		"&_pragma=journal_size_limit(67108864)" +
 		"&_pragma=foreign_keys(1)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32768)&_pragma=synchronous(" + sync + ")"
 	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
 	if err != nil {

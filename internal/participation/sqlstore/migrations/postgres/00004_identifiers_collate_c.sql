@@ -4,6 +4,11 @@
 -- ~100-byte keys went through strcoll. The committer's write of a batch of
 -- 1,000 entries took 34–42 µs per entry with "C" against 41–47 µs without
 -- on a C.UTF-8 database (BenchmarkAddEntries), more on en_US.UTF-8.
+-- Operators: the ALTERs rebuild every participation index under an
+-- exclusive lock (seconds per million entries), and processes still running
+-- the old version fail one statement per pooled connection with SQLSTATE
+-- 0A000 (the committer retries it): migrate with the participation service
+-- stopped or in a quiet hour.
 ALTER TABLE participation_events
     ALTER COLUMN id TYPE TEXT COLLATE "C",
     ALTER COLUMN owner_id TYPE TEXT COLLATE "C",
