@@ -30,20 +30,6 @@ func New(d *db.DB) *Store { return &Store{db: d} }
 // Migrate applies the event service's migrations.
 func (s *Store) Migrate(ctx context.Context) error { return s.db.Migrate(ctx, "event", migrations) }
 
-func micros(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMicro()
-}
-
-func fromMicros(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMicro(v).UTC()
-}
-
 const columns = `id, owner_id, store_id, store_name, industry, region_sido, region_sigungu, purpose, purpose_text,
 	status, plan, channels, ai_provider, recommended_at, starts_at, ends_at, approved_at, ended_at, end_reason,
 	created_at, updated_at, version`
@@ -67,8 +53,8 @@ func row(e event.Event) ([]any, error) {
 		return nil, err
 	}
 	return []any{e.ID, e.OwnerID, e.StoreID, e.StoreName, e.Industry, e.RegionSido, e.RegionSigungu, string(e.Purpose),
-		e.PurposeText, string(e.Status), plan, string(channels), e.AIProvider, micros(e.RecommendedAt), micros(e.StartsAt),
-		micros(e.EndsAt), micros(e.ApprovedAt), micros(e.EndedAt), e.EndReason, micros(e.CreatedAt), micros(e.UpdatedAt),
+		e.PurposeText, string(e.Status), plan, string(channels), e.AIProvider, db.Micros(e.RecommendedAt), db.Micros(e.StartsAt),
+		db.Micros(e.EndsAt), db.Micros(e.ApprovedAt), db.Micros(e.EndedAt), e.EndReason, db.Micros(e.CreatedAt), db.Micros(e.UpdatedAt),
 		e.Version}, nil
 }
 
@@ -95,8 +81,8 @@ func scan(r interface{ Scan(...any) error }) (event.Event, error) {
 	if err := json.Unmarshal([]byte(channels), &e.Channels); err != nil || e.Channels == nil {
 		e.Channels = []string{}
 	}
-	e.RecommendedAt, e.StartsAt, e.EndsAt = fromMicros(rec), fromMicros(starts), fromMicros(ends)
-	e.ApprovedAt, e.EndedAt, e.CreatedAt, e.UpdatedAt = fromMicros(approved), fromMicros(ended), fromMicros(created), fromMicros(updated)
+	e.RecommendedAt, e.StartsAt, e.EndsAt = db.FromMicros(rec), db.FromMicros(starts), db.FromMicros(ends)
+	e.ApprovedAt, e.EndedAt, e.CreatedAt, e.UpdatedAt = db.FromMicros(approved), db.FromMicros(ended), db.FromMicros(created), db.FromMicros(updated)
 	return e, nil
 }
 
@@ -160,7 +146,7 @@ func (s *Store) List(ctx context.Context, ownerID string, status event.Status, a
 	}
 	if afterID != "" {
 		q += ` AND (created_at < ? OR (created_at = ? AND id < ?))`
-		c := micros(afterCreated)
+		c := db.Micros(afterCreated)
 		args = append(args, c, c, afterID)
 	}
 	q += ` ORDER BY created_at DESC, id DESC LIMIT ?`
@@ -170,7 +156,7 @@ func (s *Store) List(ctx context.Context, ownerID string, status event.Status, a
 
 // Due returns events the ticker has to move.
 func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]event.Event, error) {
-	n := micros(now)
+	n := db.Micros(now)
 	return s.query(ctx, `SELECT `+columns+` FROM events
 		WHERE (status = ? AND starts_at <= ?) OR (status = ? AND ends_at <= ?)
 		ORDER BY id LIMIT ?`, string(event.StatusApproved), n, string(event.StatusActive), n, limit)

@@ -99,13 +99,13 @@ func (w *MarketingList) Contact(ctx context.Context, ownerID, phoneHash string) 
 		return announce.Contact{}, fmt.Errorf("participation: marketing contact: %w", err)
 	}
 	if optedOut.Valid {
-		return announce.Contact{ConsentedAt: fromMicros(consented), OptedOut: true}, nil
+		return announce.Contact{ConsentedAt: db.FromMicros(consented), OptedOut: true}, nil
 	}
 	ph, err := w.cipher.DecryptString(enc)
 	if err != nil {
 		return announce.Contact{}, fmt.Errorf("participation: marketing contact: %w", err)
 	}
-	return announce.Contact{Phone: ph, ConsentedAt: fromMicros(consented)}, nil
+	return announce.Contact{Phone: ph, ConsentedAt: db.FromMicros(consented)}, nil
 }
 
 // OptOut implements announce.Contacts. The encrypted number is destroyed;

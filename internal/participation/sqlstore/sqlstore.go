@@ -35,20 +35,6 @@ func (s *Store) Migrate(ctx context.Context) error {
 	return s.db.Migrate(ctx, "participation", migrations)
 }
 
-func micros(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMicro()
-}
-
-func fromMicros(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMicro(v).UTC()
-}
-
 func b2i(b bool) int {
 	if b {
 		return 1
@@ -68,7 +54,7 @@ func (s *Store) UpsertEvent(ctx context.Context, tx *db.Tx, e participation.Even
 		ends_at = excluded.ends_at, winner_count = excluded.winner_count, status = excluded.status,
 		updated_at = excluded.updated_at`,
 		e.ID, e.OwnerID, e.StoreID, e.Code, e.Title, e.StoreName, e.Benefit, e.Description, e.Method,
-		e.CouponCount, e.WinnerCount, micros(e.StartsAt), micros(e.EndsAt), e.Status, now)
+		e.CouponCount, e.WinnerCount, db.Micros(e.StartsAt), db.Micros(e.EndsAt), e.Status, now)
 	if err != nil {
 		return fmt.Errorf("participation: upsert event: %w", err)
 	}
@@ -101,7 +87,7 @@ func scanEvent(row interface{ Scan(...any) error }) (participation.Event, error)
 	if err != nil {
 		return e, fmt.Errorf("participation: read event: %w", err)
 	}
-	e.StartsAt, e.EndsAt, e.SoldOut = fromMicros(starts), fromMicros(ends), soldOut.Valid
+	e.StartsAt, e.EndsAt, e.SoldOut = db.FromMicros(starts), db.FromMicros(ends), soldOut.Valid
 	return e, nil
 }
 
@@ -127,7 +113,7 @@ func scanEntry(row interface{ Scan(...any) error }) (participation.StoredEntry, 
 	if err != nil {
 		return e, "", err
 	}
-	e.StoreVisit, e.Marketing, e.Redeemed, e.CreatedAt = visit == 1, marketing == 1, redeemed.Valid, fromMicros(created)
+	e.StoreVisit, e.Marketing, e.Redeemed, e.CreatedAt = visit == 1, marketing == 1, redeemed.Valid, db.FromMicros(created)
 	return e, hash, nil
 }
 
@@ -450,9 +436,9 @@ func (s *Store) views(ctx context.Context, q string, args []any, fn func(partici
 		if err := rows.Scan(&v.EntryNumber, &v.Name, &v.Phone, &visit, &marketing, &v.CouponCode, &redeemed, &created, &purged); err != nil {
 			return err
 		}
-		v.StoreVisit, v.Marketing, v.Purged, v.CreatedAt = visit == 1, marketing == 1, purged.Valid, fromMicros(created)
+		v.StoreVisit, v.Marketing, v.Purged, v.CreatedAt = visit == 1, marketing == 1, purged.Valid, db.FromMicros(created)
 		if redeemed.Valid {
-			t := fromMicros(redeemed.Int64)
+			t := db.FromMicros(redeemed.Int64)
 			v.CouponRedeemedAt = &t
 		}
 		if err := fn(v); err != nil {

@@ -29,10 +29,6 @@ func New(d *db.DB) *Store { return &Store{db: d} }
 // Migrate applies the migrations (version table goose_announce).
 func (s *Store) Migrate(ctx context.Context) error { return s.db.Migrate(ctx, "announce", migrations) }
 
-func micros(t time.Time) int64 { return t.UTC().UnixMicro() }
-
-func fromMicros(v int64) time.Time { return time.UnixMicro(v).UTC() }
-
 // recipientChunk keeps a multi-row insert under both dialects' parameter
 // limits (6 columns a row).
 const recipientChunk = 500
@@ -42,14 +38,14 @@ func (s *Store) Insert(ctx context.Context, tx *db.Tx, a announce.Announcement, 
 	_, err := tx.ExecContext(ctx, `INSERT INTO announcements (id, event_id, owner_id, body, sender_name, sender_contact, preview,
 		status, recipients, scheduled_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, a.EventID, a.OwnerID, a.Body, a.SenderName, a.SenderContact, a.Preview, a.Status, len(rs),
-		micros(a.ScheduledAt), micros(a.CreatedAt))
+		db.Micros(a.ScheduledAt), db.Micros(a.CreatedAt))
 	if db.IsUniqueViolation(err) {
 		return announce.ErrExists
 	}
 	if err != nil {
 		return fmt.Errorf("announce: insert: %w", err)
 	}
-	now := micros(a.CreatedAt)
+	now := db.Micros(a.CreatedAt)
 	for start := 0; start < len(rs); start += recipientChunk {
 		chunk := rs[start:min(start+recipientChunk, len(rs))]
 		var q strings.Builder
@@ -76,7 +72,7 @@ func scan(r interface{ Scan(...any) error }) (announce.Announcement, error) {
 	var scheduled, created int64
 	err := r.Scan(&a.ID, &a.EventID, &a.OwnerID, &a.Body, &a.SenderName, &a.SenderContact, &a.Preview, &a.Status,
 		&a.Recipients, &scheduled, &created)
-	a.ScheduledAt, a.CreatedAt = fromMicros(scheduled), fromMicros(created)
+	a.ScheduledAt, a.CreatedAt = db.FromMicros(scheduled), db.FromMicros(created)
 	return a, err
 }
 
@@ -139,7 +135,7 @@ func (s *Store) Get(ctx context.Context, id string) (announce.Announcement, erro
 // Due implements announce.Store.
 func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]announce.Announcement, error) {
 	return s.list(ctx, `SELECT `+columns+` FROM announcements WHERE status = 'SCHEDULED' AND scheduled_at <= ?
-		ORDER BY scheduled_at LIMIT ?`, micros(now), limit)
+		ORDER BY scheduled_at LIMIT ?`, db.Micros(now), limit)
 }
 
 // StartSending implements announce.Store.
@@ -153,7 +149,7 @@ func (s *Store) StartSending(ctx context.Context, tx *db.Tx, id string, now time
 	}
 	// Queued now: the stale clock of each recipient starts here.
 	if _, err := tx.ExecContext(ctx, `UPDATE announcement_recipients SET updated_at = ? WHERE announcement_id = ? AND status = 'PENDING'`,
-		micros(now), id); err != nil {
+		db.Micros(now), id); err != nil {
 		return false, nil, fmt.Errorf("announce: start: %w", err)
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT n FROM announcement_recipients WHERE announcement_id = ? AND status = 'PENDING' ORDER BY n`, id)
@@ -191,7 +187,7 @@ func (s *Store) Stale(ctx context.Context, before time.Time, limit int) ([]annou
 	return s.recipients(ctx, `SELECT `+prefixed("r.", recipientColumns)+` FROM announcement_recipients r
 		JOIN announcements a ON a.id = r.announcement_id
 		WHERE r.status IN ('PENDING', 'SENDING') AND r.updated_at < ? AND a.status = 'SENDING'
-		ORDER BY r.updated_at LIMIT ?`, micros(before), limit)
+		ORDER BY r.updated_at LIMIT ?`, db.Micros(before), limit)
 }
 
 func prefixed(p, cols string) string {
@@ -222,7 +218,7 @@ func (s *Store) recipients(ctx context.Context, q string, args ...any) ([]announ
 // Requeue implements announce.Store.
 func (s *Store) Requeue(ctx context.Context, tx *db.Tx, id string, n int64, now time.Time) (bool, error) {
 	res, err := tx.ExecContext(ctx, `UPDATE announcement_recipients SET status = 'PENDING', code = '', updated_at = ?
-		WHERE announcement_id = ? AND n = ? AND status IN ('DEFERRED', 'PENDING')`, micros(now), id, n)
+		WHERE announcement_id = ? AND n = ? AND status IN ('DEFERRED', 'PENDING')`, db.Micros(now), id, n)
 	if err != nil {
 		return false, fmt.Errorf("announce: requeue: %w", err)
 	}
@@ -238,7 +234,7 @@ func (s *Store) Claim(ctx context.Context, id string, n int64, now time.Time) (a
 		var err error
 		r, err = scanRecipient(tx.QueryRowContext(ctx, `UPDATE announcement_recipients SET status = 'SENDING',
 			attempts = attempts + 1, updated_at = ? WHERE announcement_id = ? AND n = ? AND status = 'PENDING'
-			RETURNING `+recipientColumns, micros(now), id, n))
+			RETURNING `+recipientColumns, db.Micros(now), id, n))
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
@@ -254,7 +250,7 @@ func (s *Store) Claim(ctx context.Context, id string, n int64, now time.Time) (a
 // SetRecipient implements announce.Store.
 func (s *Store) SetRecipient(ctx context.Context, r announce.Recipient, now time.Time) error {
 	_, err := s.db.ExecContext(ctx, `UPDATE announcement_recipients SET status = ?, code = ?, channel = ?, request_id = ?, updated_at = ?
-		WHERE announcement_id = ? AND n = ?`, r.Status, r.Code, r.Channel, r.RequestID, micros(now), r.AnnouncementID, r.N)
+		WHERE announcement_id = ? AND n = ?`, r.Status, r.Code, r.Channel, r.RequestID, db.Micros(now), r.AnnouncementID, r.N)
 	if err != nil {
 		return fmt.Errorf("announce: set recipient: %w", err)
 	}

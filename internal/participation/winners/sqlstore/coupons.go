@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/autoevent/autoevent/internal/participation/winners"
+	"github.com/autoevent/autoevent/internal/platform/db"
 )
 
 const couponColumns = `event_id, entry_number, notify_status, notify_channel, notify_request_id, notify_message_id,
@@ -18,7 +19,7 @@ func scanCoupon(r scanner) (winners.SentCouponNotification, error) {
 	)
 	err := r.Scan(&c.EventID, &c.EntryNumber, &status, &c.Channel, &c.RequestID, &c.MessageID, &c.Fallback, &c.Attempts,
 		&c.Code, &updated)
-	c.Status, c.UpdatedAt = winners.NotifyStatus(status), fromMicros(updated)
+	c.Status, c.UpdatedAt = winners.NotifyStatus(status), db.FromMicros(updated)
 	return c, err
 }
 
@@ -29,11 +30,11 @@ func scanCoupon(r scanner) (winners.SentCouponNotification, error) {
 func (s *Store) ClaimCouponNotification(ctx context.Context, eventID string, entryNumber int64, now time.Time) (bool, error) {
 	if _, err := s.db.ExecContext(ctx, `INSERT INTO coupon_notifications (event_id, entry_number, notify_status, created_at,
 		notify_updated_at) VALUES (?, ?, 'PENDING', ?, ?) ON CONFLICT (event_id, entry_number) DO NOTHING`,
-		eventID, entryNumber, micros(now), micros(now)); err != nil {
+		eventID, entryNumber, db.Micros(now), db.Micros(now)); err != nil {
 		return false, err
 	}
 	res, err := s.db.ExecContext(ctx, `UPDATE coupon_notifications SET notify_status = 'SENDING', notify_attempts = notify_attempts + 1,
-		notify_updated_at = ? WHERE event_id = ? AND entry_number = ? AND notify_status = 'PENDING'`, micros(now), eventID, entryNumber)
+		notify_updated_at = ? WHERE event_id = ? AND entry_number = ? AND notify_status = 'PENDING'`, db.Micros(now), eventID, entryNumber)
 	if err != nil {
 		return false, err
 	}
@@ -45,7 +46,7 @@ func (s *Store) ClaimCouponNotification(ctx context.Context, eventID string, ent
 func (s *Store) SetCouponNotification(ctx context.Context, eventID string, entryNumber int64, n winners.Notification) error {
 	_, err := s.db.ExecContext(ctx, `UPDATE coupon_notifications SET notify_status = ?, notify_channel = ?, notify_request_id = ?,
 		notify_message_id = ?, notify_fallback = ?, notify_code = ?, notify_updated_at = ? WHERE event_id = ? AND entry_number = ?`,
-		string(n.Status), n.Channel, n.RequestID, n.MessageID, n.Fallback, n.Code, micros(n.UpdatedAt), eventID, entryNumber)
+		string(n.Status), n.Channel, n.RequestID, n.MessageID, n.Fallback, n.Code, db.Micros(n.UpdatedAt), eventID, entryNumber)
 	return err
 }
 
@@ -70,7 +71,7 @@ func (s *Store) CouponNotifications(ctx context.Context, eventID string) (map[in
 // SentCouponNotifications implements winners.Store.
 func (s *Store) SentCouponNotifications(ctx context.Context, before time.Time, limit int) ([]winners.SentCouponNotification, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+couponColumns+` FROM coupon_notifications WHERE notify_status = 'SENT'
-		AND notify_updated_at <= ? ORDER BY notify_updated_at LIMIT ?`, micros(before), limit)
+		AND notify_updated_at <= ? ORDER BY notify_updated_at LIMIT ?`, db.Micros(before), limit)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +90,7 @@ func (s *Store) SentCouponNotifications(ctx context.Context, before time.Time, l
 // ExpireCouponSending implements winners.Store.
 func (s *Store) ExpireCouponSending(ctx context.Context, before, now time.Time) (int, error) {
 	res, err := s.db.ExecContext(ctx, `UPDATE coupon_notifications SET notify_status = 'FAILED', notify_code = 'unknown',
-		notify_updated_at = ? WHERE notify_status = 'SENDING' AND notify_updated_at < ?`, micros(now), micros(before))
+		notify_updated_at = ? WHERE notify_status = 'SENDING' AND notify_updated_at < ?`, db.Micros(now), db.Micros(before))
 	if err != nil {
 		return 0, err
 	}

@@ -31,15 +31,11 @@ func New(d *db.DB) *Store { return &Store{db: d} }
 // Migrate applies the migrations (version table goose_winners).
 func (s *Store) Migrate(ctx context.Context) error { return s.db.Migrate(ctx, "winners", migrations) }
 
-func micros(t time.Time) int64 { return t.UTC().UnixMicro() }
-
-func fromMicros(v int64) time.Time { return time.UnixMicro(v).UTC() }
-
 func nullMicros(t *time.Time) any {
 	if t == nil || t.IsZero() {
 		return nil
 	}
-	return micros(*t)
+	return db.Micros(*t)
 }
 
 func nullString(s string) any {
@@ -78,9 +74,9 @@ func scanDraw(r scanner) (winners.Draw, error) {
 		return d, err
 	}
 	d.RedrawOf = redraw.String
-	d.CommittedAt, d.CreatedAt = fromMicros(commit), fromMicros(created)
+	d.CommittedAt, d.CreatedAt = db.FromMicros(commit), db.FromMicros(created)
 	if drawn.Valid {
-		t := fromMicros(drawn.Int64)
+		t := db.FromMicros(drawn.Int64)
 		d.DrawnAt = &t
 	}
 	return d, nil
@@ -104,7 +100,7 @@ func drawArgs(d winners.Draw) ([]any, error) {
 	}
 	return []any{d.ID, d.EventID, d.OwnerID, string(d.Status), d.Commitment, d.SealedSeed, d.Seed, d.Algorithm, d.EntryListHash,
 		d.EntryCount, d.VisitEntryCount, d.WinnerCount, d.VisitBonusWeight, string(excl), nullString(d.RedrawOf), d.Reason,
-		d.CommittedInAdvance, micros(d.CommittedAt), nullMicros(d.DrawnAt), micros(d.CreatedAt)}, nil
+		d.CommittedInAdvance, db.Micros(d.CommittedAt), nullMicros(d.DrawnAt), db.Micros(d.CreatedAt)}, nil
 }
 
 func nonNil(v []int64) []int64 {
@@ -157,7 +153,7 @@ func (s *Store) InsertWinners(ctx context.Context, tx *db.Tx, drawID string, ws 
 				b.WriteString(", ")
 			}
 			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?)")
-			args = append(args, drawID, w.EntryNumber, w.Rank, w.StoreVisit, w.Name, w.Phone, string(winners.NotifyPending), micros(now))
+			args = append(args, drawID, w.EntryNumber, w.Rank, w.StoreVisit, w.Name, w.Phone, string(winners.NotifyPending), db.Micros(now))
 		}
 		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
 			return err
@@ -202,10 +198,10 @@ func scanWinner(r scanner) (string, winners.Winner, error) {
 	if err != nil {
 		return "", w, err
 	}
-	n.Status, n.UpdatedAt = winners.NotifyStatus(status), fromMicros(updated)
+	n.Status, n.UpdatedAt = winners.NotifyStatus(status), db.FromMicros(updated)
 	w.Notification = &n
 	if delivered.Valid {
-		t := fromMicros(delivered.Int64)
+		t := db.FromMicros(delivered.Int64)
 		w.PrizeDeliveredAt = &t
 	}
 	return drawID, w, nil
@@ -297,7 +293,7 @@ func (s *Store) Winner(ctx context.Context, drawID string, entryNumber int64) (w
 // the lock, so two workers holding the same job cannot both send.
 func (s *Store) ClaimNotification(ctx context.Context, drawID string, entryNumber int64, now time.Time) (bool, error) {
 	res, err := s.db.ExecContext(ctx, `UPDATE draw_winners SET notify_status = 'SENDING', notify_attempts = notify_attempts + 1,
-		notify_updated_at = ? WHERE draw_id = ? AND entry_number = ? AND notify_status = 'PENDING'`, micros(now), drawID, entryNumber)
+		notify_updated_at = ? WHERE draw_id = ? AND entry_number = ? AND notify_status = 'PENDING'`, db.Micros(now), drawID, entryNumber)
 	if err != nil {
 		return false, err
 	}
@@ -309,14 +305,14 @@ func (s *Store) ClaimNotification(ctx context.Context, drawID string, entryNumbe
 func (s *Store) SetNotification(ctx context.Context, drawID string, entryNumber int64, n winners.Notification) error {
 	_, err := s.db.ExecContext(ctx, `UPDATE draw_winners SET notify_status = ?, notify_channel = ?, notify_request_id = ?,
 		notify_message_id = ?, notify_fallback = ?, notify_code = ?, notify_updated_at = ? WHERE draw_id = ? AND entry_number = ?`,
-		string(n.Status), n.Channel, n.RequestID, n.MessageID, n.Fallback, n.Code, micros(n.UpdatedAt), drawID, entryNumber)
+		string(n.Status), n.Channel, n.RequestID, n.MessageID, n.Fallback, n.Code, db.Micros(n.UpdatedAt), drawID, entryNumber)
 	return err
 }
 
 // SentNotifications implements winners.Store.
 func (s *Store) SentNotifications(ctx context.Context, before time.Time, limit int) ([]winners.SentNotification, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+winnerColumns+` FROM draw_winners WHERE notify_status = 'SENT' AND notify_updated_at <= ?
-		ORDER BY notify_updated_at LIMIT ?`, micros(before), limit)
+		ORDER BY notify_updated_at LIMIT ?`, db.Micros(before), limit)
 	if err != nil {
 		return nil, err
 	}
@@ -335,7 +331,7 @@ func (s *Store) SentNotifications(ctx context.Context, before time.Time, limit i
 // ExpireSending implements winners.Store.
 func (s *Store) ExpireSending(ctx context.Context, before, now time.Time) (int, error) {
 	res, err := s.db.ExecContext(ctx, `UPDATE draw_winners SET notify_status = 'FAILED', notify_code = 'unknown', notify_updated_at = ?
-		WHERE notify_status = 'SENDING' AND notify_updated_at < ?`, micros(now), micros(before))
+		WHERE notify_status = 'SENDING' AND notify_updated_at < ?`, db.Micros(now), db.Micros(before))
 	if err != nil {
 		return 0, err
 	}
@@ -346,7 +342,7 @@ func (s *Store) ExpireSending(ctx context.Context, before, now time.Time) (int, 
 // MarkPrizeDelivered implements winners.Store.
 func (s *Store) MarkPrizeDelivered(ctx context.Context, drawID string, entryNumber int64, at time.Time) error {
 	res, err := s.db.ExecContext(ctx, `UPDATE draw_winners SET prize_delivered_at = COALESCE(prize_delivered_at, ?)
-		WHERE draw_id = ? AND entry_number = ?`, micros(at), drawID, entryNumber)
+		WHERE draw_id = ? AND entry_number = ?`, db.Micros(at), drawID, entryNumber)
 	if err != nil {
 		return err
 	}
@@ -373,7 +369,7 @@ func (s *Store) TouchLifecycle(ctx context.Context, q db.Querier, eventID, metho
 func (s *Store) SetEnded(ctx context.Context, q db.Querier, eventID string, at time.Time, cancelled bool) error {
 	_, err := q.ExecContext(ctx, `INSERT INTO draw_retention (event_id, ended_at, cancelled) VALUES (?, ?, ?)
 		ON CONFLICT (event_id) DO UPDATE SET ended_at = COALESCE(draw_retention.ended_at, excluded.ended_at),
-		cancelled = (draw_retention.cancelled OR excluded.cancelled)`, eventID, micros(at), cancelled)
+		cancelled = (draw_retention.cancelled OR excluded.cancelled)`, eventID, db.Micros(at), cancelled)
 	return err
 }
 
@@ -395,10 +391,10 @@ func (s *Store) RetentionDue(ctx context.Context, limit int) ([]winners.Lifecycl
 			return nil, err
 		}
 		if ended.Valid {
-			lc.EndedAt = fromMicros(ended.Int64)
+			lc.EndedAt = db.FromMicros(ended.Int64)
 		}
 		if purged.Valid {
-			lc.NonWinnersPurgedAt = fromMicros(purged.Int64)
+			lc.NonWinnersPurgedAt = db.FromMicros(purged.Int64)
 		}
 		out = append(out, lc)
 	}
@@ -443,11 +439,11 @@ func (s *Store) SetPurged(ctx context.Context, eventID string, keep []int64, non
 		}
 		var doneAt any
 		if done {
-			doneAt = micros(at)
+			doneAt = db.Micros(at)
 		}
 		var nw any
 		if nonWinners {
-			nw = micros(at)
+			nw = db.Micros(at)
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE draw_retention SET nonwinners_purged_at = COALESCE(nonwinners_purged_at, ?),
 			done_at = ? WHERE event_id = ?`, nw, doneAt, eventID)
