@@ -521,3 +521,36 @@ func TestOptOutClearsEntryConsent(t *testing.T) {
 		}
 	})
 }
+
+// A running event's consents are copied a chunk of entries at a time: all
+// of them, also past the first chunk.
+func TestAnnounceAudienceOfLargeEvent(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		live := f.event("owner-a", at(9, 0), at(10, 0).AddDate(0, 0, 3))
+		const n = 5003 // > one copying chunk (5,000)
+		entries := make([]participation.NewEntry, n)
+		for i := range entries {
+			num := fmt.Sprintf("0107%07d", i)
+			enc, _ := f.cipher.EncryptString(num)
+			entries[i] = participation.NewEntry{PhoneHash: f.cipher.Hash("entry-phone:" + num), PhoneEnc: enc, NameEnc: enc,
+				PhoneMasked: phone.Mask(num), NameMasked: "김*수", Last4: phone.Last4(num), Marketing: i%2 == 0}
+		}
+		err := d.InTx(ctx, func(tx *db.Tx) error {
+			_, err := f.entries.AddEntries(ctx, tx, live, at(9, 30), entries, func() string { return "" })
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cur := f.event("owner-a", at(9, 0), at(10, 0).AddDate(0, 0, 7))
+		p, err := f.svc.Preview(ctx, "owner-a", cur, announce.Input{}, "02-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := (n + 1) / 2; p.Recipients != want {
+			t.Errorf("recipients %d, want %d (every consenting entry)", p.Recipients, want)
+		}
+	})
+}

@@ -27,27 +27,64 @@ func (s *Store) Marketing(cipher *authn.FieldCipher) *MarketingList {
 	return &MarketingList{s: s, cipher: cipher}
 }
 
-// collectContacts copies the marketing-consented entries matching the
-// filter (%s, on en and e) into the owner's marketing list: the newest
-// consent of each number wins, and a consent given after an opt-out
-// (on a later entry) lifts it. ROW_NUMBER keeps one row per number, since
-// an upsert may not touch a row twice.
+// collectContacts copies the marketing-consented entries of one event
+// (numbers in a range) into the owner's marketing list: the newest consent
+// of each number wins, whatever the order of the copies, and a consent
+// given after an opt-out (on a later entry) lifts it. One event has one
+// entry per number, so the upsert never touches a row twice.
 const collectContacts = `INSERT INTO participation_marketing_contacts (owner_id, phone_hash, phone_enc, consented_at, source_event_id)
-	SELECT owner_id, phone_hash, phone_enc, created_at, event_id FROM (
-		SELECT e.owner_id, en.phone_hash, en.phone_enc, en.created_at, en.event_id,
-			ROW_NUMBER() OVER (PARTITION BY en.phone_hash ORDER BY en.created_at DESC, en.event_id DESC) AS rn
-		FROM participation_entries en JOIN participation_events e ON e.id = en.event_id
-		WHERE %s AND en.marketing = 1 AND en.purged_at IS NULL) latest
-	WHERE rn = 1
+	SELECT e.owner_id, en.phone_hash, en.phone_enc, en.created_at, en.event_id
+	FROM participation_entries en JOIN participation_events e ON e.id = en.event_id
+	WHERE en.event_id = ? AND en.entry_number > ? AND en.entry_number <= ? AND en.marketing = 1 AND en.purged_at IS NULL
 	ON CONFLICT (owner_id, phone_hash) DO UPDATE SET phone_enc = excluded.phone_enc, consented_at = excluded.consented_at,
 		source_event_id = excluded.source_event_id,
 		opted_out_at = CASE WHEN participation_marketing_contacts.opted_out_at < excluded.consented_at
 			THEN NULL ELSE participation_marketing_contacts.opted_out_at END
 	WHERE excluded.consented_at > participation_marketing_contacts.consented_at`
 
-func collect(ctx context.Context, q db.Querier, filter string, arg any) error {
-	if _, err := q.ExecContext(ctx, fmt.Sprintf(collectContacts, filter), arg); err != nil {
+// collectChunk bounds the entries one copying transaction reads, so a
+// large running event never holds the (SQLite) writer for long.
+const collectChunk = 5000
+
+// collect copies the consents of entries numbered (from, to] of eventID.
+func collect(ctx context.Context, q db.Querier, eventID string, from, to int64) error {
+	if _, err := q.ExecContext(ctx, collectContacts, eventID, from, to); err != nil {
 		return fmt.Errorf("participation: marketing list: %w", err)
+	}
+	return nil
+}
+
+// collectOwner copies the consents of every entry of the owner's events
+// whose data is still kept, collectChunk entries per transaction.
+func (w *MarketingList) collectOwner(ctx context.Context, ownerID string) error {
+	rows, err := w.s.db.QueryContext(ctx, `SELECT id, entry_seq FROM participation_events WHERE owner_id = ?`, ownerID)
+	if err != nil {
+		return fmt.Errorf("participation: marketing list: %w", err)
+	}
+	type span struct {
+		id   string
+		last int64
+	}
+	var events []span
+	for rows.Next() {
+		var sp span
+		if err := rows.Scan(&sp.id, &sp.last); err != nil {
+			rows.Close()
+			return err
+		}
+		events = append(events, sp)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, ev := range events {
+		for from := int64(0); from < ev.last; from += collectChunk {
+			err := w.s.db.InTx(ctx, func(tx *db.Tx) error { return collect(ctx, tx, ev.id, from, from+collectChunk) })
+			if err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -56,29 +93,26 @@ func collect(ctx context.Context, q db.Querier, filter string, arg any) error {
 // data is still kept are brought into the list first, so customers of a
 // running event count as well.
 func (w *MarketingList) Audience(ctx context.Context, ownerID, exceptEventID string, since time.Time) ([]string, error) {
+	if err := w.collectOwner(ctx, ownerID); err != nil {
+		return nil, err
+	}
+	rows, err := w.s.db.QueryContext(ctx, `SELECT phone_hash FROM participation_marketing_contacts mc
+		WHERE owner_id = ? AND opted_out_at IS NULL AND consented_at >= ?
+		AND NOT EXISTS (SELECT 1 FROM participation_entries en WHERE en.event_id = ? AND en.phone_hash = mc.phone_hash)
+		ORDER BY consented_at, phone_hash`, ownerID, since.UnixMicro(), exceptEventID)
+	if err != nil {
+		return nil, fmt.Errorf("participation: audience: %w", err)
+	}
+	defer rows.Close()
 	var out []string
-	err := w.s.db.InTx(ctx, func(tx *db.Tx) error {
-		if err := collect(ctx, tx, "e.owner_id = ?", ownerID); err != nil {
-			return err
+	for rows.Next() {
+		var h string
+		if err := rows.Scan(&h); err != nil {
+			return nil, err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT phone_hash FROM participation_marketing_contacts mc
-			WHERE owner_id = ? AND opted_out_at IS NULL AND consented_at >= ?
-			AND NOT EXISTS (SELECT 1 FROM participation_entries en WHERE en.event_id = ? AND en.phone_hash = mc.phone_hash)
-			ORDER BY consented_at, phone_hash`, ownerID, since.UnixMicro(), exceptEventID)
-		if err != nil {
-			return fmt.Errorf("participation: audience: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var h string
-			if err := rows.Scan(&h); err != nil {
-				return err
-			}
-			out = append(out, h)
-		}
-		return rows.Err()
-	})
-	return out, err
+		out = append(out, h)
+	}
+	return out, rows.Err()
 }
 
 // ErrNotOnList is returned for a number that is not on the shop's

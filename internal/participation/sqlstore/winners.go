@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/autoevent/autoevent/internal/participation"
@@ -99,7 +100,8 @@ func (w *WinnerEntries) Contact(ctx context.Context, eventID string, entryNumber
 func (w *WinnerEntries) Purge(ctx context.Context, eventID string, keep []int64) (int, error) {
 	var n int64
 	err := w.s.db.InTx(ctx, func(tx *db.Tx) error {
-		if err := collect(ctx, tx, "en.event_id = ?", eventID); err != nil {
+		// In the purge's own transaction: no consent may be lost between.
+		if err := collect(ctx, tx, eventID, 0, math.MaxInt64); err != nil {
 			return err
 		}
 		args := []any{time.Now().UnixMicro(), eventID}
