@@ -180,6 +180,7 @@ var (
 	ErrNoContact     = apperr.New(apperr.Unprocessable, "sender_contact_required", "광고에는 가게 연락처가 필요합니다. 가게 정보에 전화번호나 주소를 입력하거나 연락처를 적어 주세요.")
 	ErrUnknownLink   = apperr.New(apperr.NotFound, "optout_link_unknown", "수신거부 링크를 찾을 수 없습니다. 주소를 다시 확인해 주세요.")
 	ErrNotFound      = apperr.New(apperr.NotFound, "announcement_not_found", "알림을 찾을 수 없습니다.")
+	ErrNoStoreName   = apperr.New(apperr.Unprocessable, "store_name_required", "광고에는 가게 이름이 필요합니다. 가게 정보에 이름을 입력해 주세요.")
 	ErrTemplateText  = apperr.New(apperr.Unprocessable, "message_invalid", "이벤트 제목, 가게 이름이나 연락처에 '#{'가 있어 문자를 보낼 수 없습니다.")
 )
 
@@ -280,11 +281,6 @@ func (s *Service) Preview(ctx context.Context, ownerID, eventID string, in Input
 		return Announcement{}, err
 	}
 	a.ID, a.Recipients = "", len(hashes)
-	if existing, err := s.d.Store.ByEvent(ctx, eventID); err != nil {
-		return Announcement{}, err
-	} else if len(existing) > 0 {
-		return Announcement{}, ErrExists
-	}
 	return a, nil
 }
 
@@ -293,6 +289,13 @@ func (s *Service) draft(ctx context.Context, ownerID, eventID string, in Input, 
 	ev, err := s.ownedEvent(ctx, ownerID, eventID)
 	if err != nil {
 		return Announcement{}, ev, err
+	}
+	// Checked first, before the audience is gathered; the unique event id
+	// of the table settles a race between two requests.
+	if existing, err := s.d.Store.ByEvent(ctx, eventID); err != nil {
+		return Announcement{}, ev, err
+	} else if len(existing) > 0 {
+		return Announcement{}, ev, ErrExists
 	}
 	now := s.d.Now()
 	scheduled := notify.NextSendTime(now)
@@ -323,6 +326,9 @@ func (s *Service) draft(ctx context.Context, ownerID, eventID string, in Input, 
 		ID: uuid.NewString(), EventID: ev.EventID, OwnerID: ownerID, Body: body,
 		SenderName: ev.StoreName, SenderContact: contact, Status: StatusScheduled,
 		ScheduledAt: scheduled.UTC(), CreatedAt: now.UTC(),
+	}
+	if strings.TrimSpace(a.SenderName) == "" {
+		return Announcement{}, ev, ErrNoStoreName
 	}
 	preview, err := notify.ComposeAdvertising(a.Body, notify.AdInfo{SenderName: a.SenderName, SenderContact: a.SenderContact, OptOut: s.optOut(optOutPlaceholder)})
 	if err != nil {

@@ -248,6 +248,9 @@ func TestAnnounceReachesConsentingPastParticipants(t *testing.T) {
 		if _, err := f.svc.Create(ctx, "owner-a", cur, announce.Input{}, "02-123-4567"); !errors.Is(err, announce.ErrExists) {
 			t.Errorf("second announcement: %v, want ErrExists", err)
 		}
+		if _, err := f.svc.Preview(ctx, "owner-a", cur, announce.Input{}, "02-123-4567"); !errors.Is(err, announce.ErrExists) {
+			t.Errorf("preview of an announced event: %v, want ErrExists", err)
+		}
 
 		// The link withdraws the consent: the next event does not reach them.
 		info, err := f.svc.OptOut(ctx, got["01011110001"])
