@@ -97,14 +97,18 @@ func TestCrashChild(t *testing.T) {
 				rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), uint64(w)))
 				for {
 					err := d.InTx(ctx, func(tx *db.Tx) error {
+						// One to three rows: their events go out as one
+						// event or as a batch row (EnqueueMany).
+						var events []any
 						for range 1 + rng.IntN(3) {
 							id := uuid.NewString()
 							if _, err := tx.ExecContext(ctx, "INSERT INTO crash_rows (id) VALUES (?)", id); err != nil {
 								return err
 							}
-							if _, err := r.Enqueue(ctx, tx, "events.crash.row", map[string]string{"row": id}); err != nil {
-								return err
-							}
+							events = append(events, map[string]string{"row": id})
+						}
+						if _, err := r.EnqueueMany(ctx, tx, "events.crash.row", events); err != nil {
+							return err
 						}
 						if rng.IntN(7) == 0 {
 							return errRollback

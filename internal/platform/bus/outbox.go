@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -84,73 +85,72 @@ func (r *Relay) Enqueue(ctx context.Context, tx *db.Tx, subject string, payload 
 	return id.String(), nil
 }
 
-// enqueueChunk bounds the rows of one multi-row outbox INSERT: 4
-// parameters a row stays far below both dialects' limits (SQLite 32766,
-// PostgreSQL 65535) and keeps each statement a reasonable size.
-const enqueueChunk = 1024
-
 // EnqueueMany writes one event per payload to the outbox inside tx, all
-// with the same subject, as one multi-row INSERT per 1024 rows instead of a
-// statement per row (a group committer writing hundreds of events in one
-// transaction spends its time in statements, not in data). It returns the
-// broker message ids in payload order; ids are UUIDv7s generated in order,
-// so the relay publishes the events in the order given. Like Enqueue it
-// wakes the relay once tx commits. On error nothing was written that tx's
-// rollback does not remove.
+// with the same subject, as ONE outbox row carrying the batch (a group
+// committer writing hundreds of events per transaction would otherwise
+// spend its database time inserting, marking and deleting their rows). The
+// relay publishes every event as its own message, in the order given, with
+// the message id "<row id>.<index>"; those ids are returned in payload
+// order. Like Enqueue it wakes the relay once tx commits. On error nothing
+// was written that tx's rollback does not remove.
 func (r *Relay) EnqueueMany(ctx context.Context, tx *db.Tx, subject string, payloads []any) ([]string, error) {
 	if !validSubject(subject, "events") {
 		return nil, fmt.Errorf("%w: %q", ErrSubject, subject)
 	}
-	if len(payloads) == 0 {
+	switch {
+	case len(payloads) == 0:
 		return nil, nil
+	case len(payloads) == 1:
+		id, err := r.Enqueue(ctx, tx, subject, payloads[0])
+		return []string{id}, err
+	case len(payloads) > maxRowEvents:
+		var ids []string
+		for start := 0; start < len(payloads); start += maxRowEvents {
+			part, err := r.EnqueueMany(ctx, tx, subject, payloads[start:min(start+maxRowEvents, len(payloads))])
+			if err != nil {
+				return nil, err
+			}
+			ids = append(ids, part...)
+		}
+		return ids, nil
 	}
-	ids := make([]string, len(payloads))
-	bodies := make([]string, len(payloads))
+	var body strings.Builder
+	body.WriteByte('[')
 	for i, p := range payloads {
-		body, err := encodePayload(p)
+		b, err := encodePayload(p)
 		if err != nil {
 			return nil, err
 		}
-		id, err := uuid.NewV7()
-		if err != nil {
-			return nil, fmt.Errorf("bus: message id: %w", err)
+		if i > 0 {
+			body.WriteByte(',')
 		}
-		ids[i], bodies[i] = id.String(), body
+		body.WriteString(b)
 	}
-	now := time.Now().UnixMicro()
-	if tx.Dialect() == db.Postgres {
-		// Two array parameters: one short statement for any batch size
-		// (PostgreSQL parses and plans it in microseconds, not the
-		// milliseconds thousands of placeholders take).
-		_, err := tx.ExecContext(ctx, `INSERT INTO bus_outbox (id, subject, payload, created_at)
-			SELECT u.id, ?, u.payload, ? FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS u(id, payload, n) ORDER BY u.n`,
-			subject, now, ids, bodies)
-		if err != nil {
-			return nil, fmt.Errorf("bus: enqueue %d × %s: %w", len(ids), subject, err)
-		}
-		tx.AfterCommit(r.Notify)
-		return ids, nil
+	body.WriteByte(']')
+	id, err := uuid.NewV7()
+	if err != nil {
+		return nil, fmt.Errorf("bus: message id: %w", err)
 	}
-	var q strings.Builder
-	for start := 0; start < len(ids); start += enqueueChunk {
-		end := min(start+enqueueChunk, len(ids))
-		q.Reset()
-		q.WriteString("INSERT INTO bus_outbox (id, subject, payload, created_at) VALUES ")
-		args := make([]any, 0, 4*(end-start))
-		for i := start; i < end; i++ {
-			if i > start {
-				q.WriteByte(',')
-			}
-			q.WriteString("(?,?,?,?)")
-			args = append(args, ids[i], subject, bodies[i], now)
-		}
-		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
-			return nil, fmt.Errorf("bus: enqueue %d × %s: %w", end-start, subject, err)
-		}
+	_, err = tx.ExecContext(ctx, "INSERT INTO bus_outbox (id, subject, payload, created_at, batch) VALUES (?, ?, ?, ?, ?)",
+		id.String(), subject, body.String(), time.Now().UnixMicro(), len(payloads))
+	if err != nil {
+		return nil, fmt.Errorf("bus: enqueue %d × %s: %w", len(payloads), subject, err)
 	}
 	tx.AfterCommit(r.Notify)
+	ids := make([]string, len(payloads))
+	for i := range ids {
+		ids[i] = batchMsgID(id.String(), i)
+	}
 	return ids, nil
 }
+
+// maxRowEvents bounds the events of one outbox row: a row is published in
+// one round, and its messages must fit the client's async window
+// (relayBatch pending publishes).
+const maxRowEvents = relayBatch
+
+// batchMsgID is the message id of the i-th event of a batch row.
+func batchMsgID(rowID string, i int) string { return rowID + "." + strconv.Itoa(i) }
 
 // EnqueueWork writes a job for queue to the outbox inside tx, with id as the
 // broker message id (so the job id deduplicates): the job is published only
@@ -242,26 +242,42 @@ func (r *Relay) Run(ctx context.Context) error {
 type outboxRow struct {
 	id, subject string
 	payload     []byte
+	batch       int // events in payload (a JSON array); 0: payload is one event
 }
 
-const selectPending = "SELECT id, subject, payload FROM bus_outbox WHERE published_at IS NULL ORDER BY id LIMIT ?"
+// messages is how many messages the row publishes.
+func (o outboxRow) messages() int { return max(o.batch, 1) }
 
-// drain publishes batches until fewer than a full batch was pending.
+const selectPending = "SELECT id, subject, payload, batch FROM bus_outbox WHERE published_at IS NULL ORDER BY id LIMIT ?"
+
+// window keeps the first rows whose messages fit one publish round
+// (relayBatch, at least one row), so batch rows do not put more messages
+// in flight than the async window. more reports rows left for a next round.
+func window(rows []outboxRow) (take []outboxRow, more bool) {
+	n := 0
+	for i, row := range rows {
+		if i > 0 && n+row.messages() > relayBatch {
+			return rows[:i], true
+		}
+		n += row.messages()
+	}
+	return rows, len(rows) == relayBatch
+}
+
+// drain publishes rounds until no more rows are pending.
 func (r *Relay) drain(ctx context.Context) error {
 	for ctx.Err() == nil {
-		n, err := r.round(ctx)
-		if err != nil {
+		more, err := r.round(ctx)
+		if err != nil || !more {
 			return err
-		}
-		if n < relayBatch {
-			return nil
 		}
 	}
 	return nil
 }
 
-// round publishes one batch and marks it; it returns how many rows it saw.
-func (r *Relay) round(ctx context.Context) (int, error) {
+// round publishes one window of rows and marks them; more reports that
+// rows may be left.
+func (r *Relay) round(ctx context.Context) (more bool, _ error) {
 	if r.d.Dialect() == db.Postgres {
 		return r.roundPostgres(ctx)
 	}
@@ -269,38 +285,39 @@ func (r *Relay) round(ctx context.Context) (int, error) {
 	// writer connection is not held while waiting for PubAcks.
 	rows, err := r.load(ctx, r.d, selectPending, relayBatch)
 	if err != nil || len(rows) == 0 {
-		return 0, err
+		return false, err
 	}
+	rows, more = window(rows)
 	acked, pubErr := r.publish(ctx, rows)
 	if len(acked) > 0 {
 		// A lost mark only means a re-publish the broker drops: no fsync.
 		if err := r.d.InTxRelaxed(ctx, func(tx *db.Tx) error { return r.mark(ctx, tx, acked) }); err != nil {
-			return 0, err
+			return false, err
 		}
 	}
-	return len(rows), pubErr
+	return more, pubErr
 }
 
 // roundPostgres runs one batch under a transaction-scoped advisory lock. When
 // another process's relay holds it, it retries briefly (that relay may have
 // finished its drain before our rows committed) and otherwise leaves the
 // rows to the next poll.
-func (r *Relay) roundPostgres(ctx context.Context) (int, error) {
+func (r *Relay) roundPostgres(ctx context.Context) (more bool, _ error) {
 	for range 20 {
-		n, locked, err := r.lockedRound(ctx)
+		more, locked, err := r.lockedRound(ctx)
 		if locked || err != nil {
-			return n, err
+			return more, err
 		}
 		select {
 		case <-ctx.Done():
-			return 0, nil
+			return false, nil
 		case <-time.After(5 * time.Millisecond):
 		}
 	}
-	return 0, nil
+	return false, nil
 }
 
-func (r *Relay) lockedRound(ctx context.Context) (n int, locked bool, _ error) {
+func (r *Relay) lockedRound(ctx context.Context) (more, locked bool, _ error) {
 	var pubErr error
 	err := r.d.InTxRelaxed(ctx, func(tx *db.Tx) error {
 		if err := tx.QueryRowContext(ctx,
@@ -314,7 +331,7 @@ func (r *Relay) lockedRound(ctx context.Context) (n int, locked bool, _ error) {
 		if err != nil || len(rows) == 0 {
 			return err
 		}
-		n = len(rows)
+		rows, more = window(rows)
 		var acked []string
 		acked, pubErr = r.publish(ctx, rows)
 		if len(acked) == 0 {
@@ -323,9 +340,9 @@ func (r *Relay) lockedRound(ctx context.Context) (n int, locked bool, _ error) {
 		return r.mark(ctx, tx, acked)
 	})
 	if err != nil {
-		return 0, locked, err
+		return false, locked, err
 	}
-	return n, locked, pubErr
+	return more, locked, pubErr
 }
 
 func (r *Relay) load(ctx context.Context, q db.Querier, query string, args ...any) ([]outboxRow, error) {
@@ -337,7 +354,7 @@ func (r *Relay) load(ctx context.Context, q db.Querier, query string, args ...an
 	var out []outboxRow
 	for rs.Next() {
 		var row outboxRow
-		if err := rs.Scan(&row.id, &row.subject, &row.payload); err != nil {
+		if err := rs.Scan(&row.id, &row.subject, &row.payload, &row.batch); err != nil {
 			return nil, fmt.Errorf("bus: read outbox: %w", err)
 		}
 		out = append(out, row)
@@ -348,47 +365,89 @@ func (r *Relay) load(ctx context.Context, q db.Querier, query string, args ...an
 	return out, nil
 }
 
-// publish sends rows asynchronously with their id as Nats-Msg-Id and waits
-// for the acknowledgements. It returns the ids the broker acknowledged (a
-// duplicate acknowledgement counts: the broker has the message).
+// publish sends the rows' messages asynchronously (a batch row's events one
+// by one, with ids "<row id>.<index>"; a single event with the row id) and
+// waits for the acknowledgements. It returns the ids of the rows whose every
+// message the broker acknowledged (a duplicate acknowledgement counts: the
+// broker has the message).
 func (r *Relay) publish(ctx context.Context, rows []outboxRow) ([]string, error) {
-	futs := make([]jetstream.PubAckFuture, 0, len(rows))
-	var pubErr error
-	for _, row := range rows {
-		msg := &nats.Msg{Subject: r.b.wire(row.subject), Data: row.payload, Header: nats.Header{}}
-		f, err := r.b.js.PublishMsgAsync(msg, jetstream.WithMsgID(row.id))
-		if err != nil {
-			pubErr = fmt.Errorf("bus: publish %s: %w", row.subject, err)
-			break
-		}
-		futs = append(futs, f)
+	type pending struct {
+		row int
+		fut jetstream.PubAckFuture
 	}
-	acked := make([]string, 0, len(futs))
+	futs := make([]pending, 0, len(rows))
+	missing := make([]int, len(rows)) // per row: messages not acknowledged yet
+	var pubErr error
+send:
+	for i, row := range rows {
+		msgs, ids := [][]byte{row.payload}, []string{row.id}
+		if row.batch > 0 {
+			var events []json.RawMessage
+			if err := json.Unmarshal(row.payload, &events); err != nil || len(events) != row.batch {
+				// Written by EnqueueMany, so this is corruption: report it
+				// and leave the row pending, without holding up the others.
+				pubErr = fmt.Errorf("bus: outbox row %s: batch of %d does not decode: %v", row.id, row.batch, err)
+				continue
+			}
+			msgs, ids = make([][]byte, len(events)), make([]string, len(events))
+			for k, ev := range events {
+				msgs[k], ids[k] = ev, batchMsgID(row.id, k)
+			}
+		}
+		for k, data := range msgs {
+			msg := &nats.Msg{Subject: r.b.wire(row.subject), Data: data, Header: nats.Header{}}
+			f, err := r.b.js.PublishMsgAsync(msg, jetstream.WithMsgID(ids[k]))
+			if err != nil {
+				pubErr = fmt.Errorf("bus: publish %s: %w", row.subject, err)
+				break send
+			}
+			futs = append(futs, pending{i, f})
+			missing[i]++
+		}
+	}
+	// A row is complete when every one of its messages was sent and acked.
+	sent := make([]bool, len(rows))
+	for _, p := range futs {
+		sent[p.row] = true
+	}
+	for i, row := range rows {
+		if sent[i] && missing[i] != row.messages() {
+			sent[i] = false // partly sent: stays pending, re-published whole
+		}
+	}
+	var acks uint64
 	timeout := time.NewTimer(relayAckWait)
 	defer timeout.Stop()
-	for i, f := range futs {
+wait:
+	for _, p := range futs {
 		select {
-		case ack := <-f.Ok():
-			acked = append(acked, rows[i].id)
+		case ack := <-p.fut.Ok():
+			missing[p.row]--
+			acks++
 			if ack.Duplicate {
 				r.duplicates.Add(1)
 			}
-		case err := <-f.Err():
+		case err := <-p.fut.Err():
 			if pubErr == nil {
-				pubErr = fmt.Errorf("bus: publish %s: %w", rows[i].subject, err)
+				pubErr = fmt.Errorf("bus: publish %s: %w", rows[p.row].subject, err)
 			}
 		case <-timeout.C:
 			if pubErr == nil {
 				pubErr = errors.New("bus: publish: no acknowledgement in time")
 			}
-			r.published.Add(uint64(len(acked)))
-			return acked, pubErr
+			break wait
 		case <-ctx.Done():
-			r.published.Add(uint64(len(acked)))
-			return acked, ctx.Err()
+			pubErr = ctx.Err()
+			break wait
 		}
 	}
-	r.published.Add(uint64(len(acked)))
+	r.published.Add(acks)
+	acked := make([]string, 0, len(rows))
+	for i, row := range rows {
+		if sent[i] && missing[i] == 0 {
+			acked = append(acked, row.id)
+		}
+	}
 	return acked, pubErr
 }
 
@@ -433,7 +492,7 @@ func (r *Relay) republishTail(ctx context.Context) error {
 	after, total := "", 0
 	for {
 		rows, err := r.load(ctx, r.d,
-			"SELECT id, subject, payload FROM bus_outbox WHERE published_at >= ? AND id > ? ORDER BY id LIMIT ?",
+			"SELECT id, subject, payload, batch FROM bus_outbox WHERE published_at >= ? AND id > ? ORDER BY id LIMIT ?",
 			from, after, relayBatch)
 		if err != nil || len(rows) == 0 {
 			if total > 0 {
@@ -494,7 +553,7 @@ func (r *Relay) Stats(ctx context.Context) (Stats, error) {
 		oldest *int64
 	)
 	err := r.d.QueryRowContext(ctx,
-		"SELECT COUNT(*), MIN(created_at) FROM bus_outbox WHERE published_at IS NULL").Scan(&n, &oldest)
+		"SELECT COALESCE(SUM(CASE WHEN batch > 0 THEN batch ELSE 1 END), 0), MIN(created_at) FROM bus_outbox WHERE published_at IS NULL").Scan(&n, &oldest)
 	if err != nil {
 		return Stats{}, fmt.Errorf("bus: outbox stats: %w", err)
 	}

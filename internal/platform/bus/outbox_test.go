@@ -136,13 +136,20 @@ func TestOutboxTailIsRepublishedOnStart(t *testing.T) {
 	matrix(t, func(c *Config) { c.OutboxKeep = time.Minute }, func(t *testing.T, d *db.DB, b *Bus) {
 		ctx := context.Background()
 		r := NewRelay(d, b, nil)
-		for i := range 10 {
+		for i := range 4 {
 			if err := d.InTx(ctx, func(tx *db.Tx) error {
 				_, err := r.Enqueue(ctx, tx, "events.test.tail", testEvent{N: i})
 				return err
 			}); err != nil {
 				t.Fatal(err)
 			}
+		}
+		if err := d.InTx(ctx, func(tx *db.Tx) error { // and a batch row of 6
+			_, err := r.EnqueueMany(ctx, tx, "events.test.tail", []any{testEvent{N: 4}, testEvent{N: 5}, testEvent{N: 6},
+				testEvent{N: 7}, testEvent{N: 8}, testEvent{N: 9}})
+			return err
+		}); err != nil {
+			t.Fatal(err)
 		}
 		runOnce := func(wantPublished uint64) *Relay {
 			rr := NewRelay(d, b, nil)
@@ -301,14 +308,15 @@ func TestPruneProcessed(t *testing.T) {
 	}
 }
 
-// TestEnqueueManyWritesEveryRowInOrder: one call spanning several
-// multi-row statements (more than enqueueChunk rows) publishes every
-// payload once, in the order given; a rolled-back call publishes nothing.
+// TestEnqueueManyWritesEveryRowInOrder: one call of more events than one
+// outbox row carries (maxRowEvents) and than one publish round
+// (relayBatch) publishes every payload once, as its own message, in the
+// order given; a rolled-back call publishes nothing.
 func TestEnqueueManyWritesEveryRowInOrder(t *testing.T) {
 	matrix(t, nil, func(t *testing.T, d *db.DB, b *Bus) {
 		ctx := context.Background()
 		r := runRelay(t, d, b)
-		const n = enqueueChunk + 300
+		const n = maxRowEvents + 300
 		payloads := make([]any, n)
 		for i := range payloads {
 			payloads[i] = testEvent{N: i}
