@@ -21,7 +21,7 @@ import (
 
 // Message is one delivery of an event or job.
 type Message struct {
-	ID          string    // Nats-Msg-Id: the outbox row id or job id
+	ID          string    // Nats-Msg-Id: the outbox row id ("<row id>.<index>" in a batch row) or job id
 	Subject     string    // logical subject, e.g. "events.user.registered"
 	Data        []byte    // payload (JSON for outbox events)
 	Delivery    int       // 1 on the first delivery

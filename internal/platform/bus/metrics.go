@@ -9,11 +9,11 @@ import (
 
 var (
 	descPending = prometheus.NewDesc("autoevent_outbox_pending_events",
-		"Outbox rows not yet acknowledged by the broker.", nil, nil)
+		"Outbox events not yet acknowledged by the broker.", nil, nil)
 	descOldest = prometheus.NewDesc("autoevent_outbox_oldest_pending_age_seconds",
 		"Age of the oldest outbox row not yet acknowledged by the broker (outbox lag).", nil, nil)
 	descPublished = prometheus.NewDesc("autoevent_outbox_published_total",
-		"Outbox rows this process's relay got acknowledged.", nil, nil)
+		"Outbox events this process's relay got acknowledged.", nil, nil)
 	descDuplicates = prometheus.NewDesc("autoevent_outbox_duplicates_total",
 		"Outbox publishes the broker dropped as duplicates (re-publish inside the window).", nil, nil)
 	descQueueDepth = prometheus.NewDesc("autoevent_job_queue_depth",

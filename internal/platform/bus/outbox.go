@@ -42,7 +42,7 @@ type Relay struct {
 	log  *slog.Logger
 	wake chan struct{}
 
-	published  atomic.Uint64 // rows acknowledged by the broker
+	published  atomic.Uint64 // messages (events) acknowledged by the broker
 	duplicates atomic.Uint64 // of which the broker had already stored
 	failures   atomic.Uint64 // publish rounds that failed
 }
@@ -248,20 +248,60 @@ type outboxRow struct {
 // messages is how many messages the row publishes.
 func (o outboxRow) messages() int { return max(o.batch, 1) }
 
-const selectPending = "SELECT id, subject, payload, batch FROM bus_outbox WHERE published_at IS NULL ORDER BY id LIMIT ?"
-
-// window keeps the first rows whose messages fit one publish round
-// (relayBatch, at least one row), so batch rows do not put more messages
-// in flight than the async window. more reports rows left for a next round.
-func window(rows []outboxRow) (take []outboxRow, more bool) {
-	n := 0
-	for i, row := range rows {
-		if i > 0 && n+row.messages() > relayBatch {
-			return rows[:i], true
-		}
-		n += row.messages()
+// loadWindow reads the next rows to publish, in id order: pending ones
+// (tail false) or those published at or after from with an id above after
+// (tail true, the start-up re-publish). It reads ids and sizes first and
+// the payloads only of the rows whose messages fit one publish round
+// (relayBatch, at least one row), so a batch row of 1,024 events does not
+// make the relay read 1,024 such rows to publish one; the round never puts
+// more messages in flight than the async window. more reports rows left.
+func (r *Relay) loadWindow(ctx context.Context, q db.Querier, tail bool, from int64, after string) (rows []outboxRow, more bool, _ error) {
+	cond, args := "published_at IS NULL", []any{}
+	if tail {
+		cond, args = "published_at >= ? AND id > ?", []any{from, after}
 	}
-	return rows, len(rows) == relayBatch
+	rs, err := q.QueryContext(ctx, "SELECT id, batch FROM bus_outbox WHERE "+cond+" ORDER BY id LIMIT ?", append(args, relayBatch)...)
+	if err != nil {
+		return nil, false, fmt.Errorf("bus: read outbox: %w", err)
+	}
+	var ids []string
+	n, seen := 0, 0
+	for rs.Next() {
+		var id string
+		var batch int
+		if err := rs.Scan(&id, &batch); err != nil {
+			rs.Close()
+			return nil, false, fmt.Errorf("bus: read outbox: %w", err)
+		}
+		seen++
+		if len(ids) > 0 && n+max(batch, 1) > relayBatch {
+			more = true
+			break
+		}
+		ids = append(ids, id)
+		n += max(batch, 1)
+	}
+	rs.Close()
+	if err := rs.Err(); err != nil {
+		return nil, false, fmt.Errorf("bus: read outbox: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil, false, nil
+	}
+	more = more || seen == relayBatch
+	// The rows just counted, by id: a row committed since with an id in the
+	// range (PostgreSQL writers run concurrently) waits for the next round.
+	rows, err = r.load(ctx, q, "SELECT id, subject, payload, batch FROM bus_outbox WHERE id IN ("+placeholders(len(ids))+") ORDER BY id",
+		anys(ids)...)
+	return rows, more, err
+}
+
+func anys(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }
 
 // drain publishes rounds until no more rows are pending.
@@ -283,11 +323,10 @@ func (r *Relay) round(ctx context.Context) (more bool, _ error) {
 	}
 	// SQLite: one process, one relay. Read from the reader pool so the single
 	// writer connection is not held while waiting for PubAcks.
-	rows, err := r.load(ctx, r.d, selectPending, relayBatch)
+	rows, more, err := r.loadWindow(ctx, r.d, false, 0, "")
 	if err != nil || len(rows) == 0 {
 		return false, err
 	}
-	rows, more = window(rows)
 	acked, pubErr := r.publish(ctx, rows)
 	if len(acked) > 0 {
 		// A lost mark only means a re-publish the broker drops: no fsync.
@@ -327,11 +366,12 @@ func (r *Relay) lockedRound(ctx context.Context) (more, locked bool, _ error) {
 		if !locked {
 			return nil
 		}
-		rows, err := r.load(ctx, tx, selectPending, relayBatch)
+		var rows []outboxRow
+		var err error
+		rows, more, err = r.loadWindow(ctx, tx, false, 0, "")
 		if err != nil || len(rows) == 0 {
 			return err
 		}
-		rows, more = window(rows)
 		var acked []string
 		acked, pubErr = r.publish(ctx, rows)
 		if len(acked) == 0 {
@@ -384,9 +424,10 @@ send:
 		if row.batch > 0 {
 			var events []json.RawMessage
 			if err := json.Unmarshal(row.payload, &events); err != nil || len(events) != row.batch {
-				// Written by EnqueueMany, so this is corruption: report it
-				// and leave the row pending, without holding up the others.
-				pubErr = fmt.Errorf("bus: outbox row %s: batch of %d does not decode: %v", row.id, row.batch, err)
+				// Written by EnqueueMany, so this is corruption of the
+				// database: the row stays pending (visible as outbox lag)
+				// for an operator, without holding up the others.
+				r.log.Error("outbox row does not decode; left pending", "id", row.id, "batch", row.batch, "err", err)
 				continue
 			}
 			msgs, ids = make([][]byte, len(events)), make([]string, len(events))
@@ -491,9 +532,7 @@ func (r *Relay) republishTail(ctx context.Context) error {
 	from := *last - keep.Microseconds()
 	after, total := "", 0
 	for {
-		rows, err := r.load(ctx, r.d,
-			"SELECT id, subject, payload, batch FROM bus_outbox WHERE published_at >= ? AND id > ? ORDER BY id LIMIT ?",
-			from, after, relayBatch)
+		rows, more, err := r.loadWindow(ctx, r.d, true, from, after)
 		if err != nil || len(rows) == 0 {
 			if total > 0 {
 				r.log.Info("re-published outbox tail", "rows", total)
@@ -506,6 +545,12 @@ func (r *Relay) republishTail(ctx context.Context) error {
 			return err
 		}
 		after = rows[len(rows)-1].id
+		if !more {
+			if total > 0 {
+				r.log.Info("re-published outbox tail", "rows", total)
+			}
+			return nil
+		}
 	}
 }
 
@@ -539,9 +584,9 @@ func (r *Relay) cleanup(ctx context.Context) error {
 
 // Stats describes the outbox backlog (for /metrics).
 type Stats struct {
-	Pending     int64         // rows not yet acknowledged by the broker
+	Pending     int64         // events not yet acknowledged by the broker
 	OldestAge   time.Duration // age of the oldest pending row; 0 when none
-	Published   uint64        // rows this relay got acknowledged since start
+	Published   uint64        // events this relay got acknowledged since start
 	Duplicates  uint64        // of which the broker already had
 	RoundErrors uint64        // failed publish rounds since start
 }

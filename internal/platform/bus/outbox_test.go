@@ -393,3 +393,46 @@ func TestEnqueueManyRejectsBadInput(t *testing.T) {
 		t.Errorf("outbox holds %d rows after rejected calls, want 0", got)
 	}
 }
+
+// TestOutboxTailOfBatchRows: several full batch rows are published and, on
+// start, re-published within the async window (a round never holds more
+// than relayBatch messages in flight).
+func TestOutboxTailOfBatchRows(t *testing.T) {
+	matrix(t, func(c *Config) { c.OutboxKeep = time.Minute }, func(t *testing.T, d *db.DB, b *Bus) {
+		ctx := context.Background()
+		r := NewRelay(d, b, nil)
+		const rows = 3
+		if err := d.InTx(ctx, func(tx *db.Tx) error {
+			for k := range rows {
+				payloads := make([]any, maxRowEvents)
+				for i := range payloads {
+					payloads[i] = testEvent{N: k*maxRowEvents + i}
+				}
+				if _, err := r.EnqueueMany(ctx, tx, "events.test.bigtail", payloads); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		const want = rows * maxRowEvents
+		for run := range 2 {
+			rr := NewRelay(d, b, nil)
+			rctx, cancel := context.WithCancel(ctx)
+			done := make(chan error)
+			go func() { done <- rr.Run(rctx) }()
+			eventually(t, 20*time.Second, "all events acknowledged", func() bool {
+				return rr.published.Load() >= want
+			})
+			cancel()
+			<-done
+			if p, dup := rr.published.Load(), rr.duplicates.Load(); p != want || (run == 1) != (dup == want) {
+				t.Errorf("run %d: published %d (%d duplicates), want %d (%d)", run, p, dup, want, map[bool]int{true: want}[run == 1])
+			}
+		}
+		if msgs := streamMsgs(t, b, StreamEvents); len(msgs) != want {
+			t.Errorf("stream holds %d messages, want %d", len(msgs), want)
+		}
+	})
+}
