@@ -43,10 +43,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/autoevent/autoevent/internal/event"
+	"github.com/autoevent/autoevent/internal/platform/bus"
 	"github.com/autoevent/autoevent/internal/platform/db"
 )
 
@@ -115,7 +114,13 @@ func run() bool {
 		prefix := fmt.Sprintf("lt%d", time.Now().UnixNano()%1e9)
 		os.Setenv("LOADTEST_NATS_URL", *natsURL) // inherited by every server this run starts
 		os.Setenv("LOADTEST_NATS_PREFIX", prefix)
-		atExit(func() { deleteStreams(*natsURL, prefix) })
+		atExit(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := bus.DeleteStreams(ctx, *natsURL, prefix); err != nil {
+				fmt.Fprintln(os.Stderr, "loadtest:", err)
+			}
+		})
 	}
 	if *redisURL != "" {
 		os.Setenv("LOADTEST_REDIS_URL", *redisURL)
@@ -471,34 +476,6 @@ func rawInserts(d *db.DB, workers int, dur time.Duration) float64 {
 	rate := float64(n.Load()) / time.Since(start).Seconds()
 	_, _ = d.ExecContext(ctx, `DROP TABLE loadtest_raw`)
 	return rate
-}
-
-// deleteStreams removes the streams a run created on an external NATS.
-func deleteStreams(url, prefix string) {
-	nc, err := nats.Connect(url)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "loadtest: delete streams:", err)
-		return
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	names := js.StreamNames(ctx)
-	var mine []string
-	for n := range names.Name() {
-		if strings.HasPrefix(n, prefix+"_") {
-			mine = append(mine, n)
-		}
-	}
-	for _, n := range mine {
-		if err := js.DeleteStream(ctx, n); err != nil {
-			fmt.Fprintln(os.Stderr, "loadtest: delete stream", n+":", err)
-		}
-	}
 }
 
 // freshSchema creates an empty schema for this run and returns the URL

@@ -15,14 +15,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
-
 	"github.com/autoevent/autoevent/internal/config"
+	"github.com/autoevent/autoevent/internal/platform/bus"
 	"github.com/autoevent/autoevent/internal/platform/testenv"
 )
 
@@ -33,7 +30,13 @@ func TestScaledTwoProcesses(t *testing.T) {
 	redisURL, natsURL := testenv.RedisURL(t), testenv.NATSURL(t)
 	pg := WithPostgres(t)
 	prefix := fmt.Sprintf("e2e%d", time.Now().UnixNano()%1e9)
-	t.Cleanup(func() { deleteStreams(t, natsURL, prefix) }) // first registered: runs after the apps stopped
+	t.Cleanup(func() { // first registered: runs after the apps stopped
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := bus.DeleteStreams(ctx, natsURL, prefix); err != nil {
+			t.Error(err)
+		}
+	})
 	scaled := func(c *config.Config) {
 		pg(c)
 		c.RedisURL, c.NATSURL, c.NATSPrefix = redisURL, natsURL, prefix
@@ -56,34 +59,6 @@ func TestScaledTwoProcesses(t *testing.T) {
 	// The gateway verifies tokens itself: a bad one never reaches the service.
 	if res := gw.Do("GET", "/api/v1/users/me", "not-a-token", nil); res.Status != http.StatusUnauthorized {
 		t.Errorf("bad token through the gateway = %d", res.Status)
-	}
-}
-
-// deleteStreams removes the streams of prefix from the shared NATS server.
-func deleteStreams(t *testing.T, url, prefix string) {
-	nc, err := nats.Connect(url)
-	if err != nil {
-		t.Errorf("delete streams: %v", err)
-		return
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Errorf("delete streams: %v", err)
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	var mine []string
-	for name := range js.StreamNames(ctx).Name() {
-		if strings.HasPrefix(name, prefix+"_") {
-			mine = append(mine, name)
-		}
-	}
-	for _, name := range mine {
-		if err := js.DeleteStream(ctx, name); err != nil {
-			t.Errorf("delete stream %s: %v", name, err)
-		}
 	}
 }
 

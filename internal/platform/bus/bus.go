@@ -333,6 +333,31 @@ func (b *Bus) streamName(kind string) string {
 	return b.cfg.Prefix + "_" + kind
 }
 
+// DeleteStreams removes from the NATS server at url the streams of the
+// deployment namespaced by prefix (Config.Prefix): what a load test or a
+// test run leaves behind on a shared server. Missing streams are fine.
+func DeleteStreams(ctx context.Context, url, prefix string) error {
+	if prefix == "" {
+		return fmt.Errorf("%w: no prefix: refusing to delete the unprefixed streams", ErrConfig)
+	}
+	nc, err := nats.Connect(url)
+	if err != nil {
+		return fmt.Errorf("bus: delete streams: %w", err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return fmt.Errorf("bus: delete streams: %w", err)
+	}
+	var errs []error
+	for _, kind := range []string{StreamEvents, StreamJobs, StreamDLQ} {
+		if err := js.DeleteStream(ctx, prefix+"_"+kind); err != nil && !errors.Is(err, jetstream.ErrStreamNotFound) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // wire turns a logical subject ("events.user.registered") into the subject
 // on the broker.
 func (b *Bus) wire(subject string) string {
