@@ -11,7 +11,6 @@ import (
 	"github.com/autoevent/autoevent/internal/platform/apperr"
 	"github.com/autoevent/autoevent/internal/platform/httpapi"
 	"github.com/autoevent/autoevent/internal/platform/jobs"
-	"github.com/autoevent/autoevent/internal/user"
 )
 
 // wireAnnounce wires the advertising announcements of events to past
@@ -67,24 +66,19 @@ func wireAnnounce(ctx context.Context, a *App, sender announce.Deps, local bool)
 // one, its address ("" without a store profile: the announcement then asks
 // for a contact).
 func (a *App) storeContact(ctx context.Context, r *http.Request) (string, error) {
-	var st user.Store
-	var err error
-	if a.users != nil {
-		var p httpapi.Principal
-		if p, err = httpapi.MustPrincipal(ctx); err == nil {
-			st, err = a.users.MyStore(ctx, p.UserID)
-		}
-	} else {
-		err = a.callAs(ctx, r, "GET", "/api/v1/stores/me", nil, &st)
+	p, err := httpapi.MustPrincipal(ctx)
+	if err != nil {
+		return "", err
 	}
+	st, err := appStores{a}.store(ctx, p.UserID, r)
 	if apperr.KindOf(err) == apperr.NotFound {
 		return "", nil
 	}
 	if err != nil {
 		return "", err
 	}
-	if p := strings.TrimSpace(st.Phone); p != "" {
-		return p, nil
+	if phone := strings.TrimSpace(st.Phone); phone != "" {
+		return phone, nil
 	}
 	return strings.TrimSpace(st.Address), nil
 }

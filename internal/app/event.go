@@ -9,6 +9,7 @@ import (
 	"github.com/autoevent/autoevent/internal/ai"
 	"github.com/autoevent/autoevent/internal/event"
 	eventsql "github.com/autoevent/autoevent/internal/event/sqlstore"
+	"github.com/autoevent/autoevent/internal/user"
 )
 
 func init() { modules["event"] = append(modules["event"], wireEvent) }
@@ -54,24 +55,21 @@ func wireEvent(ctx context.Context, a *App, local bool) error {
 type appStores struct{ a *App }
 
 func (s appStores) StoreOf(ctx context.Context, ownerID string, r *http.Request) (event.StoreInfo, error) {
-	if s.a.users != nil {
-		st, err := s.a.users.MyStore(ctx, ownerID)
-		if err != nil {
-			return event.StoreInfo{}, err
-		}
-		return event.StoreInfo{ID: st.ID, Name: st.Name, Industry: st.Industry, Sido: st.Sido, Sigungu: st.Sigungu}, nil
-	}
-	var st struct {
-		ID       string `json:"id"`
-		Name     string `json:"name"`
-		Industry string `json:"industry"`
-		Sido     string `json:"regionSido"`
-		Sigungu  string `json:"regionSigungu"`
-	}
-	if err := s.a.callAs(ctx, r, "GET", "/api/v1/stores/me", nil, &st); err != nil {
+	st, err := s.store(ctx, ownerID, r)
+	if err != nil {
 		return event.StoreInfo{}, err
 	}
 	return event.StoreInfo{ID: st.ID, Name: st.Name, Industry: st.Industry, Sido: st.Sido, Sigungu: st.Sigungu}, nil
+}
+
+// store reads the owner's store profile.
+func (s appStores) store(ctx context.Context, ownerID string, r *http.Request) (user.Store, error) {
+	if s.a.users != nil {
+		return s.a.users.MyStore(ctx, ownerID)
+	}
+	var st user.Store
+	err := s.a.callAs(ctx, r, "GET", "/api/v1/stores/me", nil, &st)
+	return st, err
 }
 
 // appRecommendations reads an event's recommendation as the caller, through
