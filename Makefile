@@ -3,7 +3,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X github.com/autoevent/autoevent/internal/app.Version=$(VERSION)
 GO_TEST_FLAGS ?= -count=1 -timeout 30m
 
-.PHONY: help run build test test-short lint bench loadtest clean
+.PHONY: help run build test test-short lint bench loadtest docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -23,6 +23,9 @@ test-short: ## quick tests only
 lint: ## gofmt + go vet
 	@test -z "$$(gofmt -l .)" || (gofmt -l . && exit 1)
 	go vet ./...
+
+docs: ## regenerate the route table of docs/api.md from the served OpenAPI document
+	go test ./internal/e2e -run '^TestAPIDocIsCurrent$$' -count=1 -update-docs
 
 bench: ## micro-benchmarks
 	go test -run '^$$' -bench . -benchmem ./...

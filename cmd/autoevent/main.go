@@ -23,7 +23,9 @@ const usage = `autoevent — AI event planning for small shops
 
 Usage:
   autoevent serve [flags]          run the gateway and services (default: all, embedded mode)
-  autoevent migrate [flags]        apply database migrations and exit
+  autoevent migrate [flags]        apply the migrations of --services (default: all) and exit; replicas
+                                   may run it at once (serve migrates by itself only in embedded mode
+                                   or with --migrate)
   autoevent demo [flags]           create a demo owner you can log in with
   autoevent verify-draw FILE|URL   recompute a lottery draw from its published proof
   autoevent config [flags]         print the effective configuration (secrets masked)

@@ -44,7 +44,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/autoevent/autoevent/internal/event"
+	"github.com/autoevent/autoevent/internal/messages"
 	"github.com/autoevent/autoevent/internal/platform/bus"
 	"github.com/autoevent/autoevent/internal/platform/db"
 )
@@ -156,7 +156,7 @@ func run() bool {
 
 	failed := false
 	if !*skipBurst {
-		ev := srv.approve(owner, "LOTTERY", 0)
+		ev := srv.approve(owner, messages.MethodLottery, 0)
 		var m *measure
 		gc0 := groupCommit(srv.url)
 		r := burst(srv.url, ev, *conns, func() { m = prof.start("burst", 0) })
@@ -172,7 +172,7 @@ func run() bool {
 		failed = failed || !ok
 	}
 	if !*skipSustain {
-		ev := srv.approve(owner, "LOTTERY", 0)
+		ev := srv.approve(owner, messages.MethodLottery, 0)
 		var m *measure
 		gc0 := groupCommit(srv.url)
 		r := sustained(srv.url, ev, *rate, *duration, *sconns, func() { m = prof.start("sustained", *duration) })
@@ -189,7 +189,7 @@ func run() bool {
 		failed = failed || !ok
 	}
 	for rep := 0; rep < *couponReps; rep++ {
-		ev := srv.approve(owner, "FIRST_COME", *coupons)
+		ev := srv.approve(owner, messages.MethodFirstCome, *coupons)
 		r := burst(srv.url, ev, *couponReqs, nil)
 		issued := couponsIssued(d, ev)
 		ok := r.withCoupon == *coupons && issued == *coupons && r.created == *coupons && r.errors == 0
@@ -209,7 +209,7 @@ func run() bool {
 // it on the same data and checks that every entry answered 201 before the
 // kill is stored, exactly once: a 2xx is a durable promise.
 func crash(srv *server, o owner, d *db.DB, dataDir, pgURL, sync string, rate int, dur time.Duration, conns int) (*server, bool) {
-	ev := srv.approve(o, "LOTTERY", 0)
+	ev := srv.approve(o, messages.MethodLottery, 0)
 	go func() {
 		time.Sleep(dur / 2)
 		_ = srv.cmd.Process.Signal(syscall.SIGKILL)
@@ -358,9 +358,9 @@ type ev struct{ id string }
 
 // approve has the child publish EventApproved and waits until the
 // participation service has its copy.
-func (s *server) approve(o owner, method string, coupons int) ev {
+func (s *server) approve(o owner, method messages.Method, coupons int) ev {
 	id := uuid.NewString()
-	m := event.EventApproved{EventID: id, OwnerID: o.userID, StoreID: o.storeID, StoreName: "부하 테스트 가게",
+	m := messages.EventApproved{EventID: id, OwnerID: o.userID, StoreID: o.storeID, StoreName: "부하 테스트 가게",
 		Title: "부하 테스트", Benefit: "커피", Description: "테스트", Method: method, CouponCount: coupons,
 		StartsAt: time.Now().Add(-time.Hour), EndsAt: time.Now().Add(24 * time.Hour), OccurredAt: time.Now()}
 	b, _ := json.Marshal(m)

@@ -16,7 +16,7 @@ import (
 
 	"github.com/autoevent/autoevent/internal/app"
 	"github.com/autoevent/autoevent/internal/config"
-	"github.com/autoevent/autoevent/internal/event"
+	"github.com/autoevent/autoevent/internal/messages"
 )
 
 // serve is the server half: the real app, in its own process (so client and
@@ -40,6 +40,7 @@ func serve(dataDir, pgURL, sync string) error {
 	if pgURL != "" {
 		cfg.JWTSecret = "loadtest-jwt-secret-0123456789abcdefghij"
 		cfg.DataKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+		cfg.Migrate = config.AutoBool{Set: true, Value: true} // one process, fresh schema
 	}
 	if path := os.Getenv("LOADTEST_CPUPROFILE"); path != "" {
 		f, err := os.Create(path)
@@ -73,12 +74,12 @@ func serve(dataDir, pgURL, sync string) error {
 	go func() {
 		sc := bufio.NewScanner(os.Stdin)
 		for sc.Scan() {
-			var m event.EventApproved
+			var m messages.EventApproved
 			if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
 				fmt.Fprintln(os.Stderr, "bad approve line:", err)
 				continue
 			}
-			if err := a.Publish(ctx, event.SubjectEventApproved, m); err != nil {
+			if err := a.Publish(ctx, m); err != nil {
 				fmt.Fprintln(os.Stderr, "publish:", err)
 			}
 		}

@@ -33,10 +33,12 @@ func NewAPI(svc *Service, m *jobs.Manager) *API { return &API{svc: svc, jobs: m}
 func (a *API) Routes(r *httpapi.Router) {
 	r.Handle(httpapi.Route{Method: "POST", Pattern: "/api/v1/events/{id}/recommendations", Service: ServiceName, Access: httpapi.Owner,
 		Summary: "Start the AI recommendation job (202 + job; 303 to the result when one exists and regenerate is false)",
-		Request: RecommendInput{}, Response: jobs.Document{}, Status: http.StatusAccepted}, a.start)
+		Request: RecommendInput{}, BodyOptional: true, Response: jobs.Document{}, Status: http.StatusAccepted,
+		Headers: jobs.AcceptedHeaders, Also: []httpapi.Answer{{Status: http.StatusSeeOther, Description: "A result exists: its URL",
+			Body: map[string]string{}, Headers: []string{"Location"}}}}, a.start)
 	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/events/{id}/recommendations", Service: ServiceName, Access: httpapi.Owner,
 		Summary:  "The event's recommendation: trend analysis and three options (202 pointing at the job while it runs)",
-		Response: Recommendation{}}, a.get)
+		Response: Recommendation{}, Also: []httpapi.Answer{jobs.AcceptedAnswer}}, a.get)
 }
 
 func (a *API) start(w http.ResponseWriter, r *http.Request) {

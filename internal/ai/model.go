@@ -11,98 +11,9 @@ package ai
 
 import (
 	"time"
+
+	"github.com/autoevent/autoevent/internal/messages"
 )
-
-// MechanicType is the kind of event mechanic (seed 004 mechanics.type).
-type MechanicType string
-
-// Mechanic types. The local planner uses the first six.
-const (
-	MechanicDiscount   MechanicType = "DISCOUNT"
-	MechanicGift       MechanicType = "GIFT"
-	MechanicStamp      MechanicType = "STAMP"
-	MechanicExperience MechanicType = "EXPERIENCE"
-	MechanicLottery    MechanicType = "LOTTERY"
-	MechanicFirstCome  MechanicType = "FIRST_COME"
-)
-
-// MechanicTypes lists every accepted mechanic type.
-var MechanicTypes = []MechanicType{
-	MechanicDiscount, MechanicGift, MechanicStamp,
-	MechanicExperience, MechanicLottery, MechanicFirstCome,
-}
-
-// Valid reports whether m is a known mechanic type.
-func (m MechanicType) Valid() bool {
-	for _, t := range MechanicTypes {
-		if m == t {
-			return true
-		}
-	}
-	return false
-}
-
-// ParticipationType is how winners or beneficiaries are chosen.
-type ParticipationType string
-
-// Participation types: 추첨형 and 선착순형.
-const (
-	ParticipationLottery   ParticipationType = "LOTTERY"
-	ParticipationFirstCome ParticipationType = "FIRST_COME"
-)
-
-// Valid reports whether p is a known participation type.
-func (p ParticipationType) Valid() bool {
-	return p == ParticipationLottery || p == ParticipationFirstCome
-}
-
-// Purpose is the owner's goal for the event (UFR-EVENT-020).
-type Purpose string
-
-// Event purposes.
-const (
-	PurposeNewCustomers Purpose = "NEW_CUSTOMERS" // 신규 고객 유치
-	PurposeRevisit      Purpose = "REVISIT"       // 재방문 유도
-	PurposeSales        Purpose = "SALES"         // 매출 증대
-	PurposeAwareness    Purpose = "AWARENESS"     // 인지도 향상
-	PurposeNewProduct   Purpose = "NEW_PRODUCT"   // 신메뉴/신상품 홍보
-	PurposeOther        Purpose = "OTHER"         // 기타 (free text)
-)
-
-// Purposes lists every accepted purpose.
-var Purposes = []Purpose{
-	PurposeNewCustomers, PurposeRevisit, PurposeSales,
-	PurposeAwareness, PurposeNewProduct, PurposeOther,
-}
-
-// Valid reports whether p is a known purpose.
-func (p Purpose) Valid() bool {
-	for _, q := range Purposes {
-		if p == q {
-			return true
-		}
-	}
-	return false
-}
-
-// Label is the Korean name shown to owners.
-func (p Purpose) Label() string {
-	switch p {
-	case PurposeNewCustomers:
-		return "신규 고객 유치"
-	case PurposeRevisit:
-		return "재방문 유도"
-	case PurposeSales:
-		return "매출 증대"
-	case PurposeAwareness:
-		return "인지도 향상"
-	case PurposeNewProduct:
-		return "신메뉴/신상품 홍보"
-	case PurposeOther:
-		return "기타"
-	}
-	return string(p)
-}
 
 // AIProvider values say who served a recommendation.
 const (
@@ -170,8 +81,8 @@ type Duration struct {
 
 // Mechanics is the event mechanic and its details in Korean.
 type Mechanics struct {
-	Type    MechanicType `json:"type"`
-	Details string       `json:"details"`
+	Type    messages.Mechanic `json:"type"`
+	Details string            `json:"details"`
 }
 
 // EstimatedCost is the owner's cost in KRW. Min is the low scenario (fewest
@@ -206,8 +117,8 @@ type IntRange struct {
 // is the number of winners) or FIRST_COME (선착순형; CouponCount is the number
 // of coupons or rewards available).
 type ParticipationMethod struct {
-	Type        ParticipationType `json:"type"`
-	CouponCount int               `json:"couponCount"`
+	Type        messages.Method `json:"type"`
+	CouponCount int             `json:"couponCount"`
 }
 
 // Copy is the promotional copy of an option.
@@ -229,11 +140,11 @@ type Request struct {
 	StoreName string `json:"storeName"`
 	// Industry is the industry code (CAFE, RESTAURANT, …); IndustryName the
 	// owner's Korean name for it. An unknown code is planned as OTHER.
-	Industry     string  `json:"industry"`
-	IndustryName string  `json:"industryName,omitempty"`
-	Region       Region  `json:"region"`
-	Purpose      Purpose `json:"purpose"`
-	PurposeText  string  `json:"purposeText,omitempty"`
+	Industry     string           `json:"industry"`
+	IndustryName string           `json:"industryName,omitempty"`
+	Region       Region           `json:"region"`
+	Purpose      messages.Purpose `json:"purpose"`
+	PurposeText  string           `json:"purposeText,omitempty"`
 	// ReferenceDate decides the season and the seasonal moments; zero means
 	// now (set by the Recommender).
 	ReferenceDate time.Time `json:"referenceDate"`
@@ -248,7 +159,7 @@ type Request struct {
 
 // Insights are learned patterns from finished events of similar stores.
 type Insights struct {
-	Mechanics map[MechanicType]MechanicInsight `json:"mechanics,omitempty"`
+	Mechanics map[messages.Mechanic]MechanicInsight `json:"mechanics,omitempty"`
 }
 
 // MechanicInsight is how well a mechanic worked for similar stores.

@@ -7,18 +7,8 @@ import (
 	"math"
 	"slices"
 	"time"
-)
 
-// Channel codes the planner recommends; PromotionChannels carries their
-// Korean names (ChannelName).
-const (
-	ChannelStorePoster  = "STORE_POSTER"
-	ChannelInstagram    = "INSTAGRAM"
-	ChannelKakaoChannel = "KAKAO_CHANNEL"
-	ChannelNaverBlog    = "NAVER_BLOG"
-	ChannelUridongneTV  = "URIDONGNE_TV"
-	ChannelGenieTV      = "GENIE_TV"
-	ChannelRingoBiz     = "RINGO_BIZ"
+	"github.com/autoevent/autoevent/internal/messages"
 )
 
 // span is a [low scenario, high scenario] pair.
@@ -30,38 +20,38 @@ func (s span) hi() float64 { return s[1] }
 // Assumptions are the data the local planner's numbers come from
 // (data/planner.json); every estimate in an option can be traced to them.
 type assumptions struct {
-	LeadDays   int                                  `json:"leadDays"`
-	PosterCost int64                                `json:"posterCost"`
-	Industries map[string]*industryAssumption       `json:"industries"`
-	Mechanics  map[MechanicType]*mechanicAssumption `json:"mechanics"`
-	Purposes   map[Purpose]*purposeAssumption       `json:"purposes"`
-	Channels   map[string]*channelAssumption        `json:"channels"`
+	LeadDays   int                                       `json:"leadDays"`
+	PosterCost int64                                     `json:"posterCost"`
+	Industries map[string]*industryAssumption            `json:"industries"`
+	Mechanics  map[messages.Mechanic]*mechanicAssumption `json:"mechanics"`
+	Purposes   map[messages.Purpose]*purposeAssumption   `json:"purposes"`
+	Channels   map[string]*channelAssumption             `json:"channels"`
 }
 
 type industryAssumption struct {
-	AvgTicket           int64                    `json:"avgTicket"`
-	RepeatVisits        span                     `json:"repeatVisits"`
-	ParticipationFactor float64                  `json:"participationFactor"`
-	Capacity            int                      `json:"capacity"`
-	Product             string                   `json:"product"`
-	Signature           string                   `json:"signature"`
-	NewItem             string                   `json:"newItem"`
-	Gift                string                   `json:"gift"`
-	GiftCost            int64                    `json:"giftCost"`
-	Prize               string                   `json:"prize"`
-	PrizeCost           int64                    `json:"prizeCost"`
-	PrizeCount          int                      `json:"prizeCount"`
-	Experience          string                   `json:"experience"`
-	ExperienceCost      int64                    `json:"experienceCost"`
-	StampGoal           int                      `json:"stampGoal"`
-	StampReward         string                   `json:"stampReward"`
-	StampRewardCost     int64                    `json:"stampRewardCost"`
-	DiscountRate        float64                  `json:"discountRate"`
-	FirstComeRate       float64                  `json:"firstComeRate"`
-	SpendFactor         float64                  `json:"spendFactor"`
-	Conversion          float64                  `json:"conversion"`
-	Audience            string                   `json:"audience"`
-	Affinity            map[MechanicType]float64 `json:"affinity"`
+	AvgTicket           int64                         `json:"avgTicket"`
+	RepeatVisits        span                          `json:"repeatVisits"`
+	ParticipationFactor float64                       `json:"participationFactor"`
+	Capacity            int                           `json:"capacity"`
+	Product             string                        `json:"product"`
+	Signature           string                        `json:"signature"`
+	NewItem             string                        `json:"newItem"`
+	Gift                string                        `json:"gift"`
+	GiftCost            int64                         `json:"giftCost"`
+	Prize               string                        `json:"prize"`
+	PrizeCost           int64                         `json:"prizeCost"`
+	PrizeCount          int                           `json:"prizeCount"`
+	Experience          string                        `json:"experience"`
+	ExperienceCost      int64                         `json:"experienceCost"`
+	StampGoal           int                           `json:"stampGoal"`
+	StampReward         string                        `json:"stampReward"`
+	StampRewardCost     int64                         `json:"stampRewardCost"`
+	DiscountRate        float64                       `json:"discountRate"`
+	FirstComeRate       float64                       `json:"firstComeRate"`
+	SpendFactor         float64                       `json:"spendFactor"`
+	Conversion          float64                       `json:"conversion"`
+	Audience            string                        `json:"audience"`
+	Affinity            map[messages.Mechanic]float64 `json:"affinity"`
 }
 
 type mechanicAssumption struct {
@@ -76,8 +66,8 @@ type mechanicAssumption struct {
 }
 
 type purposeAssumption struct {
-	NewShare span                     `json:"newShare"`
-	Weights  map[MechanicType]float64 `json:"weights"`
+	NewShare span                          `json:"newShare"`
+	Weights  map[messages.Mechanic]float64 `json:"weights"`
 }
 
 type channelAssumption struct {
@@ -142,7 +132,7 @@ func (a *assumptions) check(kb *KB) error {
 			return fmt.Errorf("ai: planner data: industry %s: spendFactor or conversion out of range", code)
 		}
 	}
-	for _, m := range MechanicTypes {
+	for _, m := range messages.Mechanics {
 		ma := a.Mechanics[m]
 		if ma == nil || !okSpan(ma.ParticipationRate) || !okSpan(ma.VisitRate) || !okSpan(ma.ExtraVisits) ||
 			!okSpan(ma.CompletionRate) || ma.Days < ma.MinDays || ma.MinDays < 1 || ma.Incremental <= 0 || ma.Incremental > 1 {
@@ -154,7 +144,7 @@ func (a *assumptions) check(kb *KB) error {
 			}
 		}
 	}
-	for _, p := range Purposes {
+	for _, p := range messages.Purposes {
 		if pa := a.Purposes[p]; pa == nil || !okSpan(pa.NewShare) || pa.NewShare.hi() > 1 {
 			return fmt.Errorf("ai: planner data: purpose %s missing or out of range", p)
 		}
@@ -171,7 +161,7 @@ func (a *assumptions) check(kb *KB) error {
 			return fmt.Errorf("ai: planner data: channel %s out of range", code)
 		}
 	}
-	for _, ch := range []string{ChannelStorePoster, ChannelGenieTV} {
+	for _, ch := range []string{messages.ChannelStorePoster, messages.ChannelGenieTV} {
 		if a.Channels[ch] == nil {
 			return fmt.Errorf("ai: planner data: channel %s missing", ch)
 		}
@@ -202,25 +192,25 @@ func (p *Planner) Plan(req Request) (TrendAnalysis, []Option) {
 
 // slot is a chosen mechanic and its participation method.
 type slot struct {
-	mech MechanicType
-	part ParticipationType
+	mech messages.Mechanic
+	part messages.Method
 }
 
 // slotGroups are the three archetypes: an immediate benefit (coupon or
 // discount), a lottery or gift, and a habit or experience builder. One
 // mechanic is picked from each, so the three options always differ.
-var slotGroups = [3][2]MechanicType{
-	{MechanicFirstCome, MechanicDiscount},
-	{MechanicLottery, MechanicGift},
-	{MechanicStamp, MechanicExperience},
+var slotGroups = [3][2]messages.Mechanic{
+	{messages.MechanicFirstCome, messages.MechanicDiscount},
+	{messages.MechanicLottery, messages.MechanicGift},
+	{messages.MechanicStamp, messages.MechanicExperience},
 }
 
 func (p *Planner) chooseSlots(req Request, ia *industryAssumption) [3]slot {
 	pa := p.a.Purposes[req.Purpose]
 	if pa == nil {
-		pa = p.a.Purposes[PurposeOther]
+		pa = p.a.Purposes[messages.PurposeOther]
 	}
-	score := func(m MechanicType) float64 {
+	score := func(m messages.Mechanic) float64 {
 		s := pa.Weights[m] + ia.Affinity[m]
 		if in, ok := p.insight(req, m); ok {
 			s += (in.SuccessScore - 0.5) * 0.8
@@ -239,32 +229,32 @@ func (p *Planner) chooseSlots(req Request, ia *industryAssumption) [3]slot {
 		}
 		out[i].mech = m
 	}
-	out[0].part = ParticipationFirstCome
+	out[0].part = messages.MethodFirstCome
 	switch out[1].mech {
-	case MechanicLottery:
-		out[1].part = ParticipationLottery
+	case messages.MechanicLottery:
+		out[1].part = messages.MethodLottery
 	default:
-		out[1].part = ParticipationFirstCome
+		out[1].part = messages.MethodFirstCome
 	}
 	switch out[2].mech {
-	case MechanicExperience:
+	case messages.MechanicExperience:
 		// 체험단 추첨 suits awareness and launches; otherwise first come.
-		out[2].part = ParticipationFirstCome
-		if req.Purpose == PurposeAwareness || req.Purpose == PurposeNewProduct || out[1].mech == MechanicGift {
-			out[2].part = ParticipationLottery
+		out[2].part = messages.MethodFirstCome
+		if req.Purpose == messages.PurposeAwareness || req.Purpose == messages.PurposeNewProduct || out[1].mech == messages.MechanicGift {
+			out[2].part = messages.MethodLottery
 		}
 	default:
-		out[2].part = ParticipationFirstCome
+		out[2].part = messages.MethodFirstCome
 	}
 	// Offer both participation methods: a gift becomes a purchase lottery
 	// when no other option is drawn by lot.
-	if out[1].part != ParticipationLottery && out[2].part != ParticipationLottery {
-		out[1].part = ParticipationLottery
+	if out[1].part != messages.MethodLottery && out[2].part != messages.MethodLottery {
+		out[1].part = messages.MethodLottery
 	}
 	return out
 }
 
-func (p *Planner) insight(req Request, m MechanicType) (MechanicInsight, bool) {
+func (p *Planner) insight(req Request, m messages.Mechanic) (MechanicInsight, bool) {
 	if req.Insights == nil {
 		return MechanicInsight{}, false
 	}
@@ -298,7 +288,7 @@ func (p *Planner) estimate(s slot, req Request, c *planContext, ia *industryAssu
 	ma := p.a.Mechanics[s.mech]
 	pa := p.a.Purposes[req.Purpose]
 	if pa == nil {
-		pa = p.a.Purposes[PurposeOther]
+		pa = p.a.Purposes[messages.PurposeOther]
 	}
 	e := estimate{channels: channels, days: days}
 
@@ -331,26 +321,26 @@ func (p *Planner) estimate(s slot, req Request, c *planContext, ia *industryAssu
 
 	ticket := float64(ia.AvgTicket)
 	switch s.mech {
-	case MechanicFirstCome:
+	case messages.MechanicFirstCome:
 		e.count = niceCount(mid, 5, ia.Capacity)
 		e.unitBenefit = roundTo(ticket*ia.FirstComeRate, 100)
-	case MechanicDiscount:
+	case messages.MechanicDiscount:
 		e.count = niceCount(mid, 5, ia.Capacity)
 		e.unitBenefit = roundTo(ticket*ia.DiscountRate, 100)
-	case MechanicLottery:
+	case messages.MechanicLottery:
 		e.count = ia.PrizeCount
 		e.unitBenefit = ia.PrizeCost
-	case MechanicGift:
-		if s.part == ParticipationLottery {
+	case messages.MechanicGift:
+		if s.part == messages.MethodLottery {
 			e.count = niceCount(mid*0.25, 5, ia.Capacity)
 		} else {
 			e.count = niceCount(mid, 5, ia.Capacity)
 		}
 		e.unitBenefit = ia.GiftCost
-	case MechanicStamp:
+	case messages.MechanicStamp:
 		e.count = niceCount(entrants.hi()*ma.CompletionRate.hi(), 5, ia.Capacity)
 		e.unitBenefit = ia.StampRewardCost
-	case MechanicExperience:
+	case messages.MechanicExperience:
 		e.count = niceCount(mid*0.6, 5, min(ia.Capacity, 30))
 		e.unitBenefit = ia.ExperienceCost
 	}
@@ -360,8 +350,8 @@ func (p *Planner) estimate(s slot, req Request, c *planContext, ia *industryAssu
 
 	// Who gets the benefit: first-come mechanics are capped by the count.
 	e.participants = entrants
-	capped := s.mech == MechanicFirstCome || s.mech == MechanicDiscount || s.mech == MechanicExperience ||
-		(s.mech == MechanicGift && s.part == ParticipationFirstCome)
+	capped := s.mech == messages.MechanicFirstCome || s.mech == messages.MechanicDiscount || s.mech == messages.MechanicExperience ||
+		(s.mech == messages.MechanicGift && s.part == messages.MethodFirstCome)
 	if capped {
 		n := float64(e.count)
 		e.participants = span{math.Min(entrants.lo(), n), math.Min(entrants.hi(), n)}
@@ -374,15 +364,15 @@ func (p *Planner) estimate(s slot, req Request, c *planContext, ia *industryAssu
 
 	unit := float64(e.unitBenefit)
 	switch s.mech {
-	case MechanicLottery:
+	case messages.MechanicLottery:
 		e.benefit = span{float64(e.count) * unit, float64(e.count) * unit}
-	case MechanicGift:
-		if s.part == ParticipationLottery {
+	case messages.MechanicGift:
+		if s.part == messages.MethodLottery {
 			e.benefit = span{float64(e.count) * unit, float64(e.count) * unit}
 		} else {
 			e.benefit = span{e.visitors.lo() * unit, e.visitors.hi() * unit}
 		}
-	case MechanicStamp:
+	case messages.MechanicStamp:
 		done := span{
 			math.Min(float64(e.count), math.Round(e.visitors.lo()*ma.CompletionRate.lo())),
 			math.Min(float64(e.count), math.Round(e.visitors.hi()*ma.CompletionRate.hi())),
@@ -423,15 +413,15 @@ func (p *Planner) estimate(s slot, req Request, c *planContext, ia *industryAssu
 
 func (p *Planner) benefitLabel(s slot, e estimate, ia *industryAssumption) string {
 	switch s.mech {
-	case MechanicFirstCome:
+	case messages.MechanicFirstCome:
 		return fmt.Sprintf("선착순 할인 쿠폰 (최대 %d장 × %s원)", e.count, won(e.unitBenefit))
-	case MechanicDiscount:
+	case messages.MechanicDiscount:
 		return fmt.Sprintf("할인 금액 (최대 %d건 × %s원)", e.count, won(e.unitBenefit))
-	case MechanicLottery:
+	case messages.MechanicLottery:
 		return fmt.Sprintf("경품: %s %d개 (원가 %s원)", ia.Prize, e.count, won(e.unitBenefit))
-	case MechanicGift:
+	case messages.MechanicGift:
 		return fmt.Sprintf("사은품: %s (개당 원가 %s원)", ia.Gift, won(e.unitBenefit))
-	case MechanicStamp:
+	case messages.MechanicStamp:
 		return fmt.Sprintf("스탬프 보상: %s (최대 %d건 × 원가 %s원)", ia.StampReward, e.count, won(e.unitBenefit))
 	default:
 		return fmt.Sprintf("체험 재료비 (최대 %d명 × %s원)", e.count, won(e.unitBenefit))
@@ -478,7 +468,7 @@ func (p *Planner) fit(s slot, req Request, c *planContext, ia *industryAssumptio
 // channelsFor picks the poster, the mechanic's channels, the region's
 // preferred channels and, for awareness lotteries, wide-reach TV.
 func (p *Planner) channelsFor(s slot, req Request, c *planContext) []string {
-	chs := []string{ChannelStorePoster}
+	chs := []string{messages.ChannelStorePoster}
 	add := func(list ...string) {
 		for _, ch := range list {
 			if !slices.Contains(chs, ch) && len(chs) < 5 {
@@ -487,8 +477,8 @@ func (p *Planner) channelsFor(s slot, req Request, c *planContext) []string {
 		}
 	}
 	add(p.a.Mechanics[s.mech].Channels...)
-	if req.Purpose == PurposeAwareness && s.mech == MechanicLottery {
-		add(ChannelGenieTV)
+	if req.Purpose == messages.PurposeAwareness && s.mech == messages.MechanicLottery {
+		add(messages.ChannelGenieTV)
 	}
 	if c.region != nil {
 		add(c.region.Channels...)

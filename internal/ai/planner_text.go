@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/autoevent/autoevent/internal/messages"
 )
 
 // option builds one complete option: numbers from the estimate, Korean text
@@ -82,7 +84,7 @@ func (p *Planner) texts(s slot, req Request, c *planContext, ia *industryAssumpt
 		topTrend = c.analysis.IndustryTrends[0].Keyword
 	}
 	switch s.mech {
-	case MechanicFirstCome:
+	case messages.MechanicFirstCome:
 		pct := pctOf(ia.FirstComeRate)
 		t.title = pick(w.alt,
 			fmt.Sprintf("%s 선착순 %d명 %s %d%% 할인", w.theme, n, ia.Product, pct),
@@ -95,20 +97,20 @@ func (p *Planner) texts(s slot, req Request, c *planContext, ia *industryAssumpt
 		t.body = fmt.Sprintf("%s에서 %s 선착순 %d명에게 %s %d%% 할인 쿠폰을 드려요. 매장 QR이나 이벤트 페이지에서 쿠폰을 받고 기간 안에 사용하세요. 수량이 소진되면 조기 마감됩니다!",
 			w.store, w.dates, n, ia.Product, pct)
 		t.tags = []string{"선착순이벤트", "할인쿠폰"}
-	case MechanicDiscount:
+	case messages.MechanicDiscount:
 		pct := pctOf(ia.DiscountRate)
 		item := ia.Product
 		switch req.Purpose {
-		case PurposeRevisit:
+		case messages.PurposeRevisit:
 			t.title = pick(w.alt, fmt.Sprintf("%s 다시 오면 %d%% 할인", w.theme, pct), fmt.Sprintf("%s 재방문 고객 %d%% 할인 쿠폰", w.theme, pct))
 			t.concept = "한 번 온 고객이 다시 오게 만드는 재방문 전용 할인"
 			t.details = fmt.Sprintf("방문 고객에게 다음 방문 때 쓰는 %d%% 할인 쿠폰(최대 %s원)을 선착순 %d명에게 발급하고, %s까지 재방문하면 적용합니다.", pct, w.unit, n, w.endDate)
-		case PurposeSales:
+		case messages.PurposeSales:
 			item = ia.Signature
 			t.title = pick(w.alt, fmt.Sprintf("%s %s %d%% 할인 주간", w.theme, item, pct), fmt.Sprintf("%s %s 특가 %d%% 할인", w.theme, item, pct))
 			t.concept = "대표 상품 할인으로 판매량과 객단가 끌어올리기"
 			t.details = fmt.Sprintf("%s 구매 시 %d%% 할인(최대 %s원)을 선착순 %d건까지 적용합니다. 함께 구매하기 좋은 상품을 곁들여 객단가를 높입니다.", item, pct, w.unit, n)
-		case PurposeNewProduct:
+		case messages.PurposeNewProduct:
 			item = ia.NewItem
 			t.title = pick(w.alt, fmt.Sprintf("%s 출시 기념 %d%% 할인", item, pct), fmt.Sprintf("%s %s 첫 주문 %d%% 할인", w.theme, item, pct))
 			t.concept = "신상품 첫 구매 장벽을 낮추는 출시 기념 할인"
@@ -123,7 +125,7 @@ func (p *Planner) texts(s slot, req Request, c *planContext, ia *industryAssumpt
 		t.body = fmt.Sprintf("%s에서 %s %s %d%% 할인을 준비했어요. 선착순 %d명 한정이니 서둘러 주세요! 이벤트 페이지나 매장 QR에서 쿠폰을 받을 수 있습니다.",
 			w.store, w.dates, item, pct, n)
 		t.tags = []string{"할인이벤트", "기간한정"}
-	case MechanicLottery:
+	case messages.MechanicLottery:
 		t.title = pick(w.alt, fmt.Sprintf("%s %s 추첨 이벤트", w.theme, ia.Prize), fmt.Sprintf("%s 경품 추첨: %s %d명", w.theme, ia.Prize, n))
 		t.concept = "참여는 쉽게, 경품은 크게: SNS로 퍼지는 추첨 이벤트"
 		t.details = fmt.Sprintf("이벤트 페이지에서 응모하면 기간 종료 후 추첨으로 %d명에게 %s%s 드립니다. 매장에서 QR로 응모한 고객에게는 당첨 가산점을 줍니다.",
@@ -133,8 +135,8 @@ func (p *Planner) texts(s slot, req Request, c *planContext, ia *industryAssumpt
 		t.body = fmt.Sprintf("%s의 %s 추첨 이벤트! %s 응모하신 분 중 %d명을 추첨해 %s%s 드립니다. 매장에서 QR로 응모하면 당첨 확률이 올라가요.",
 			w.store, w.theme, w.dates, n, ia.Prize, josa(ia.Prize, "을", "를"))
 		t.tags = []string{"추첨이벤트", "경품이벤트"}
-	case MechanicGift:
-		if s.part == ParticipationLottery {
+	case messages.MechanicGift:
+		if s.part == messages.MethodLottery {
 			t.title = fmt.Sprintf("%s 방문 고객 추첨 %s 증정", w.theme, ia.Gift)
 			t.details = fmt.Sprintf("기간 중 결제 후 매장 QR로 응모하면 추첨으로 %d명에게 %s%s 드립니다.", n, ia.Gift, josa(ia.Gift, "을", "를"))
 			t.body = fmt.Sprintf("%s에서 %s 결제 후 매장 QR로 응모하면 추첨으로 %d명에게 %s%s 드려요!", w.store, w.dates, n, ia.Gift, josa(ia.Gift, "을", "를"))
@@ -147,7 +149,7 @@ func (p *Planner) texts(s slot, req Request, c *planContext, ia *industryAssumpt
 		t.differentiator = fmt.Sprintf("%s 같은 실물 사은품은 할인보다 오래 기억되고 SNS 인증으로 이어집니다.", ia.Gift)
 		t.headline = fmt.Sprintf("%s 방문 고객께 %s 증정", w.theme, ia.Gift)
 		t.tags = []string{"사은품증정", "구매이벤트"}
-	case MechanicStamp:
+	case messages.MechanicStamp:
 		t.title = pick(w.alt, fmt.Sprintf("%s 스탬프 %d개 모으면 %s", w.theme, ia.StampGoal, ia.StampReward), fmt.Sprintf("%s 스탬프 투어: %s", w.theme, ia.StampReward))
 		t.concept = "반복 방문을 습관으로 만드는 스탬프 적립"
 		t.details = fmt.Sprintf("방문·구매할 때마다 디지털 스탬프 1개, %d개를 모으면 %s. 완성 보상은 선착순 %d명까지 드립니다.", ia.StampGoal, ia.StampReward, n)
@@ -155,8 +157,8 @@ func (p *Planner) texts(s slot, req Request, c *planContext, ia *industryAssumpt
 		t.headline = fmt.Sprintf("스탬프 %d개 모으면 %s!", ia.StampGoal, ia.StampReward)
 		t.body = fmt.Sprintf("%s에서 %s 방문할 때마다 스탬프를 찍어 드려요. %d개를 모으면 %s! 완성 보상은 선착순 %d명까지입니다.", w.store, w.dates, ia.StampGoal, ia.StampReward, n)
 		t.tags = []string{"스탬프이벤트", "단골혜택"}
-	case MechanicExperience:
-		if s.part == ParticipationLottery {
+	case messages.MechanicExperience:
+		if s.part == messages.MethodLottery {
 			t.title = fmt.Sprintf("%s %s 체험단 %d명 모집", w.theme, ia.Experience, n)
 			t.details = fmt.Sprintf("이벤트 페이지에서 신청을 받아 추첨으로 체험단 %d명을 뽑고 %s%s 무료로 제공합니다. 체험 후 후기를 부탁드립니다.", n, ia.Experience, josa(ia.Experience, "을", "를"))
 			t.headline = fmt.Sprintf("%s 체험단 %d명 모집!", ia.Experience, n)
@@ -182,11 +184,11 @@ func (p *Planner) description(s slot, req Request, c *planContext, ia *industryA
 	ma := p.a.Mechanics[s.mech]
 	pa := p.a.Purposes[req.Purpose]
 	if pa == nil {
-		pa = p.a.Purposes[PurposeOther]
+		pa = p.a.Purposes[messages.PurposeOther]
 	}
 	var b strings.Builder
 	goal := req.Purpose.Label()
-	if req.Purpose == PurposeOther && strings.TrimSpace(req.PurposeText) != "" {
+	if req.Purpose == messages.PurposeOther && strings.TrimSpace(req.PurposeText) != "" {
 		goal = fmt.Sprintf("사장님이 말씀하신 목표(%s)", strings.TrimSpace(req.PurposeText))
 	}
 	fmt.Fprintf(&b, "%s%s 위한 %s 이벤트입니다. ", goal, josa(goal, "을", "를"), mechanicLabel(s))
@@ -220,21 +222,21 @@ func (p *Planner) description(s slot, req Request, c *planContext, ia *industryA
 
 func mechanicLabel(s slot) string {
 	switch s.mech {
-	case MechanicFirstCome:
+	case messages.MechanicFirstCome:
 		return "선착순 쿠폰"
-	case MechanicDiscount:
+	case messages.MechanicDiscount:
 		return "기간 한정 할인"
-	case MechanicLottery:
+	case messages.MechanicLottery:
 		return "경품 추첨"
-	case MechanicGift:
-		if s.part == ParticipationLottery {
+	case messages.MechanicGift:
+		if s.part == messages.MethodLottery {
 			return "방문 고객 추첨 사은품"
 		}
 		return "사은품 증정"
-	case MechanicStamp:
+	case messages.MechanicStamp:
 		return "스탬프 적립"
-	case MechanicExperience:
-		if s.part == ParticipationLottery {
+	case messages.MechanicExperience:
+		if s.part == messages.MethodLottery {
 			return "체험단 모집"
 		}
 		return "무료 체험"
@@ -245,23 +247,23 @@ func mechanicLabel(s slot) string {
 func audienceOf(s slot, req Request, c *planContext, ia *industryAssumption) string {
 	var seg string
 	switch s.mech {
-	case MechanicLottery:
+	case messages.MechanicLottery:
 		seg = "SNS 활동이 활발하고 "
-	case MechanicStamp:
+	case messages.MechanicStamp:
 		seg = "자주 들를 수 있는 "
-	case MechanicExperience:
+	case messages.MechanicExperience:
 		seg = "직접 경험해 보고 결정하려는 "
-	case MechanicGift:
+	case messages.MechanicGift:
 		seg = "작은 선물에 반응하는 "
 	}
 	switch req.Purpose {
-	case PurposeNewCustomers:
+	case messages.PurposeNewCustomers:
 		seg += "아직 방문해 본 적 없는 "
-	case PurposeRevisit:
+	case messages.PurposeRevisit:
 		seg += "한 번 이상 방문한 기존 고객 중 "
-	case PurposeAwareness:
+	case messages.PurposeAwareness:
 		seg += "매장을 아직 모르는 "
-	case PurposeNewProduct:
+	case messages.PurposeNewProduct:
 		seg += "새로운 메뉴·상품에 관심 많은 "
 	}
 	local := "매장 주변 생활권 고객"
@@ -274,7 +276,7 @@ func audienceOf(s slot, req Request, c *planContext, ia *industryAssumption) str
 	return fmt.Sprintf("%s%s (%s)", seg, ia.Audience, local)
 }
 
-func insightNote(p *Planner, req Request, m MechanicType) string {
+func insightNote(p *Planner, req Request, m messages.Mechanic) string {
 	in, ok := p.insight(req, m)
 	if !ok {
 		return ""

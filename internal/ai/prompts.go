@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/autoevent/autoevent/internal/messages"
 )
 
 // Tasks of a brief.
@@ -41,8 +43,8 @@ type Brief struct {
 // Slot fixes what one option is about.
 type Slot struct {
 	OptionNumber      int               `json:"optionNumber"`
-	MechanicsType     MechanicType      `json:"mechanicsType"`
-	ParticipationType ParticipationType `json:"participationType"`
+	MechanicsType     messages.Mechanic `json:"mechanicsType"`
+	ParticipationType messages.Method   `json:"participationType"`
 	Title             string            `json:"title"`
 	Benefit           string            `json:"benefit"`
 }

@@ -4,21 +4,28 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/autoevent/autoevent/internal/platform/testenv/barrier"
 )
 
 // fakeModel answers like a model would: from the brief's reference, with a
 // script of per-call behaviours ("ok", "garbage", "fail529", "hang").
 type fakeModel struct {
-	delay  time.Duration
 	script []string // consumed in order; the last one repeats
-	calls  atomic.Int32
-	mu     sync.Mutex
-	seen   []Prompt
+	// meet, when set, holds each call at the barrier as party until every
+	// party's call has started.
+	meet  *barrier.Barrier
+	party string
+	calls atomic.Int32
+	mu    sync.Mutex
+	seen  []Prompt
+	ended []error // the context's error for each call it ended
 }
 
 func (f *fakeModel) Complete(ctx context.Context, p Prompt) (string, error) {
@@ -27,16 +34,17 @@ func (f *fakeModel) Complete(ctx context.Context, p Prompt) (string, error) {
 	f.seen = append(f.seen, p)
 	f.mu.Unlock()
 	step := f.script[min(n, len(f.script)-1)]
-	if f.delay > 0 || step == "hang" {
-		d := f.delay
-		if step == "hang" {
-			d = time.Hour
+	if f.meet != nil {
+		if err := f.meet.Arrive(ctx, f.party); err != nil {
+			return "", err
 		}
-		select {
-		case <-time.After(d):
-		case <-ctx.Done():
-			return "", ctx.Err()
-		}
+	}
+	if step == "hang" {
+		<-ctx.Done()
+		f.mu.Lock()
+		f.ended = append(f.ended, ctx.Err())
+		f.mu.Unlock()
+		return "", ctx.Err()
 	}
 	switch step {
 	case "fail529":
@@ -181,38 +189,62 @@ func TestRecommendRepairSendsTheProblem(t *testing.T) {
 	}
 }
 
+// TestRecommendRunsProvidersInParallel: each fake blocks until the other
+// has been entered, so the recommendation completes through both providers
+// only if both calls are in flight at once; called one after the other, the
+// first gives up at the barrier's guard and the answer falls back.
 func TestRecommendRunsProvidersInParallel(t *testing.T) {
-	pm := &fakeModel{script: []string{"ok"}, delay: 300 * time.Millisecond}
-	cm := &fakeModel{script: []string{"ok"}, delay: 250 * time.Millisecond}
+	meet := barrier.New("products", "copy")
+	pm := &fakeModel{script: []string{"ok"}, meet: meet, party: "products"}
+	cm := &fakeModel{script: []string{"ok"}, meet: meet, party: "copy"}
 	r := newTestRecommender(t, Config{Products: pm, Copy: cm})
-	start := time.Now()
 	doc, err := r.Recommend(context.Background(), baseRequest())
-	elapsed := time.Since(start)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if doc.AIProvider != "anthropic+openai" {
-		t.Fatalf("AIProvider = %q", doc.AIProvider)
+	if !meet.Met() {
+		t.Error("the two provider calls were never in flight at once")
 	}
-	if elapsed < 300*time.Millisecond || elapsed > 450*time.Millisecond {
-		t.Errorf("elapsed %v, want ≈ the slower provider (300ms), far below the sum (550ms)", elapsed)
+	if doc.AIProvider != "anthropic+openai" {
+		t.Fatalf("AIProvider = %q, want anthropic+openai", doc.AIProvider)
 	}
 }
 
+// TestRecommendTimeoutFallsBack: providers that never answer are cut off by
+// the Timeout (their contexts end with DeadlineExceeded) and the local plan
+// is served. The 10 s wait only guards against a hang.
 func TestRecommendTimeoutFallsBack(t *testing.T) {
 	pm := &fakeModel{script: []string{"hang"}}
 	cm := &fakeModel{script: []string{"hang"}}
 	r := newTestRecommender(t, Config{Products: pm, Copy: cm, Timeout: 100 * time.Millisecond})
-	start := time.Now()
-	doc, err := r.Recommend(context.Background(), baseRequest())
-	if err != nil {
-		t.Fatal(err)
+	type result struct {
+		doc Recommendation
+		err error
 	}
-	if doc.AIProvider != ProviderLocalFallback {
-		t.Errorf("AIProvider = %q, want local-fallback", doc.AIProvider)
+	done := make(chan result, 1)
+	go func() {
+		doc, err := r.Recommend(context.Background(), baseRequest())
+		done <- result{doc, err}
+	}()
+	var res result
+	select {
+	case res = <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Recommend still running 10 s after its 100 ms timeout")
 	}
-	if d := time.Since(start); d > 500*time.Millisecond {
-		t.Errorf("took %v, want about the 100ms timeout", d)
+	if res.err != nil {
+		t.Fatal(res.err)
+	}
+	if res.doc.AIProvider != ProviderLocalFallback {
+		t.Errorf("AIProvider = %q, want local-fallback", res.doc.AIProvider)
+	}
+	for name, m := range map[string]*fakeModel{"products": pm, "copy": cm} {
+		m.mu.Lock()
+		ended := slices.Clone(m.ended)
+		m.mu.Unlock()
+		if len(ended) == 0 || !errors.Is(ended[0], context.DeadlineExceeded) {
+			t.Errorf("%s call ended with %v, want its context cut by the timeout (DeadlineExceeded)", name, ended)
+		}
 	}
 }
 

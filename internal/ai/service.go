@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/autoevent/autoevent/internal/messages"
 	"github.com/autoevent/autoevent/internal/platform/apperr"
+	"github.com/autoevent/autoevent/internal/platform/bus"
 	"github.com/autoevent/autoevent/internal/platform/cache"
 	"github.com/autoevent/autoevent/internal/platform/db"
 	"github.com/autoevent/autoevent/internal/platform/jobs"
@@ -20,28 +22,14 @@ const (
 	// JobKind and JobQueue: the seed's ai-job topic.
 	JobKind  = "ai-job"
 	JobQueue = "ai-job"
-	// SubjectRecommendationReady is published (outbox) when a result is saved.
-	SubjectRecommendationReady = "events.ai.recommendation_ready"
 	// TrendTTL is the seed's ai:trend:{industry}:{region} lifetime.
 	TrendTTL = 24 * time.Hour
 )
 
-// RecommendationReady tells the event service that an event's
-// recommendation is ready and who served it.
-type RecommendationReady struct {
-	EventID     string    `json:"eventId"`
-	OwnerID     string    `json:"ownerId"`
-	JobID       string    `json:"jobId"`
-	AIProvider  string    `json:"aiProvider"`
-	OptionCount int       `json:"optionCount"`
-	GeneratedAt time.Time `json:"generatedAt"`
-	OccurredAt  time.Time `json:"occurredAt"`
-}
-
 // Service errors (stable codes).
 var (
 	ErrRecommendationNotFound = apperr.New(apperr.NotFound, "recommendation_not_found", "AI 추천 결과가 없습니다. 먼저 추천을 요청해 주세요.")
-	ErrNotPlannable           = apperr.New(apperr.Conflict, "invalid_transition", "기획이 끝난 이벤트는 다시 추천받을 수 없습니다.")
+	ErrNotPlannable           = apperr.New(apperr.Conflict, "event_already_planned", "기획이 끝난 이벤트는 다시 추천받을 수 없습니다.")
 	errBadJobInput            = apperr.New(apperr.Invalid, "invalid_job_input", "작업 입력이 올바르지 않습니다.")
 )
 
@@ -55,7 +43,7 @@ type PlanningEvent struct {
 	Industry    string
 	Sido        string
 	Sigungu     string
-	Purpose     Purpose
+	Purpose     messages.Purpose
 	PurposeText string
 	Status      string
 }
@@ -96,7 +84,7 @@ type ServiceDeps struct {
 	Store       ResultStore
 	Cache       cache.Cache
 	Jobs        Jobs
-	Publish     func(ctx context.Context, tx *db.Tx, subject string, payload any) error
+	Publish     bus.Publisher
 	Recommender *Recommender
 	Events      Events
 	Log         *slog.Logger
@@ -278,7 +266,7 @@ func (s *Service) HandleJob(ctx context.Context, job jobs.Job, progress jobs.Pro
 		if err := s.d.Store.Save(ctx, tx, st); err != nil {
 			return err
 		}
-		return s.d.Publish(ctx, tx, SubjectRecommendationReady, RecommendationReady{EventID: req.EventID, OwnerID: job.OwnerID,
+		return s.d.Publish(ctx, tx, messages.RecommendationReady{EventID: req.EventID, OwnerID: job.OwnerID,
 			JobID: job.ID, AIProvider: doc.AIProvider, OptionCount: len(doc.Recommendations), GeneratedAt: doc.GeneratedAt, OccurredAt: now})
 	})
 	if err != nil {

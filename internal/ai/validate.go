@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/autoevent/autoevent/internal/messages"
 )
 
 // Limits of the document, shared by validation and the prompts.
@@ -54,7 +56,7 @@ func (r Request) Validate() error {
 		p.add("eventId is required")
 	}
 	if !r.Purpose.Valid() {
-		p.add("purpose %q is not one of %v", r.Purpose, Purposes)
+		p.add("purpose %q is not one of %v", r.Purpose, messages.Purposes)
 	}
 	if utf8.RuneCountInString(r.PurposeText) > maxPurposeText {
 		p.add("purposeText is longer than %d characters", maxPurposeText)
@@ -165,7 +167,7 @@ func (p *problems) options(opts []Option, withCopy bool) {
 	if len(opts) != OptionCount {
 		p.add("recommendations must hold exactly %d options, got %d", OptionCount, len(opts))
 	}
-	mechs := map[MechanicType]int{}
+	mechs := map[messages.Mechanic]int{}
 	titles := map[string]int{}
 	for i, o := range opts {
 		at := fmt.Sprintf("recommendations[%d]", i)
@@ -221,7 +223,7 @@ func (p *problems) option(at string, o Option, withCopy bool) {
 	}
 
 	if !o.Mechanics.Type.Valid() {
-		p.add("%s.mechanics.type %q is not one of %v", at, o.Mechanics.Type, MechanicTypes)
+		p.add("%s.mechanics.type %q is not one of %v", at, o.Mechanics.Type, messages.Mechanics)
 	}
 	p.text(at, "mechanics.details", o.Mechanics.Details, maxTextRunes)
 

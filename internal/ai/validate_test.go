@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/autoevent/autoevent/internal/messages"
 	"github.com/autoevent/autoevent/internal/platform/kst"
 )
 
@@ -24,7 +25,7 @@ func testPlanner(t testing.TB) *Planner {
 func baseRequest() Request {
 	return Request{
 		EventID: "0b6f7c1e-8d1f-4c39-9a57-2f4f1d9e0a11", StoreName: "달빛카페", Industry: IndustryCafe,
-		Region: Region{Sido: "서울특별시", Sigungu: "강남구"}, Purpose: PurposeNewCustomers, ReferenceDate: refDate,
+		Region: Region{Sido: "서울특별시", Sigungu: "강남구"}, Purpose: messages.PurposeNewCustomers, ReferenceDate: refDate,
 	}
 }
 
@@ -131,10 +132,10 @@ func TestRequestValidate(t *testing.T) {
 		{"negative budget", func(r *Request) { r.BudgetHint = -1 }, false},
 		{"long purpose text", func(r *Request) { r.PurposeText = strings.Repeat("가", 501) }, false},
 		{"bad insight score", func(r *Request) {
-			r.Insights = &Insights{Mechanics: map[MechanicType]MechanicInsight{MechanicGift: {SuccessScore: 1.5}}}
+			r.Insights = &Insights{Mechanics: map[messages.Mechanic]MechanicInsight{messages.MechanicGift: {SuccessScore: 1.5}}}
 		}, false},
 		{"unknown insight mechanic", func(r *Request) {
-			r.Insights = &Insights{Mechanics: map[MechanicType]MechanicInsight{"BOGO": {SuccessScore: 0.5}}}
+			r.Insights = &Insights{Mechanics: map[messages.Mechanic]MechanicInsight{"BOGO": {SuccessScore: 0.5}}}
 		}, false},
 		{"unknown industry is fine", func(r *Request) { r.Industry = "PET_SHOP"; r.IndustryName = "애견샵" }, true},
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/autoevent/autoevent/internal/ai"
@@ -16,29 +15,39 @@ import (
 	"github.com/autoevent/autoevent/internal/ai/providers"
 	aisql "github.com/autoevent/autoevent/internal/ai/sqlstore"
 	"github.com/autoevent/autoevent/internal/platform/httpapi"
+	"github.com/autoevent/autoevent/internal/platform/jobs"
 	"github.com/autoevent/autoevent/internal/platform/resilience"
 	sbanthropic "github.com/autoevent/autoevent/internal/sandbox/anthropic"
 	sbopenai "github.com/autoevent/autoevent/internal/sandbox/openai"
 )
 
-func init() { modules["ai"] = append(modules["ai"], wireAI) }
-
 // aiWorkers bounds concurrent recommendation jobs per process: remote jobs
 // mostly wait on the providers, local ones take milliseconds.
 const aiWorkers = 16
 
-// wireAI wires the AI service: the ai-job worker, the recommendation API,
-// the providers chosen by --ai-provider (remote without URLs uses the
-// built-in simulators at /sandbox/anthropic/ and /sandbox/openai/, so the
-// remote path works offline), each call wrapped with its resilience policy.
-func wireAI(ctx context.Context, a *App, local bool) error {
-	if !local {
-		ai.NewAPI(nil, nil).Routes(a.router)
-		return nil
+// aiModule is the AI service: the ai-job kind, the recommendation API, the
+// providers chosen by --ai-provider (remote without URLs uses the built-in
+// simulators at /sandbox/anthropic/ and /sandbox/openai/, so the remote
+// path works offline), each call wrapped with its resilience policy.
+func (a *App) aiModule() module {
+	var svc *ai.Service
+	return module{
+		Name: "ai",
+		Open: func(ctx context.Context) (err error) {
+			svc, err = a.openAI(ctx)
+			return err
+		},
+		Routes:   func(r *httpapi.Router) { ai.NewAPI(svc, a.jobs).Routes(r) },
+		JobKinds: []string{ai.JobKind},
+		Jobs:     func() []jobs.Kind { return []jobs.Kind{svc.Kind(aiWorkers)} },
+		Queues:   []string{ai.JobQueue},
 	}
+}
+
+func (a *App) openAI(ctx context.Context) (*ai.Service, error) {
 	store := aisql.New(a.db)
 	if err := store.Migrate(ctx); err != nil {
-		return err
+		return nil, err
 	}
 	log := a.log.With("service", "ai")
 	rc := ai.Config{
@@ -61,21 +70,15 @@ func wireAI(ctx context.Context, a *App, local bool) error {
 	}
 	if a.cfg.AIProvider == "remote" {
 		if err := a.remoteProviders(&rc); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	rec, err := ai.NewRecommender(rc)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	svc, err := ai.NewService(ai.ServiceDeps{DB: a.db, Store: store, Cache: a.cache, Jobs: a.jobs, Publish: a.publish,
-		Recommender: rec, Events: appEvents{a}, Log: log})
-	if err != nil {
-		return err
-	}
-	a.jobs.Register(svc.Kind(aiWorkers))
-	ai.NewAPI(svc, a.jobs).Routes(a.router)
-	return nil
+	return ai.NewService(ai.ServiceDeps{DB: a.db, Store: store, Cache: a.cache, Jobs: a.jobs, Publish: a.relay.Publish,
+		Recommender: rec, Events: appEvents{a.eventClient()}, Log: log})
 }
 
 // remoteProviders configures Claude and GPT; a provider without a URL is
@@ -200,26 +203,4 @@ func aiFaultsHandler(claude *sbanthropic.Server, gpt *sbopenai.Server) http.Hand
 		}
 		httpapi.WriteJSON(w, http.StatusOK, map[string]bool{"anthropic": cf != nil && claude != nil, "openai": gf != nil && gpt != nil})
 	}
-}
-
-// appEvents reads an event for planning as the caller, through the router
-// (in process when the event service runs here, proxied otherwise).
-type appEvents struct{ a *App }
-
-func (s appEvents) PlanningEvent(ctx context.Context, eventID string, r *http.Request) (ai.PlanningEvent, error) {
-	var e struct {
-		ID            string     `json:"id"`
-		StoreName     string     `json:"storeName"`
-		Industry      string     `json:"industry"`
-		RegionSido    string     `json:"regionSido"`
-		RegionSigungu string     `json:"regionSigungu"`
-		Purpose       ai.Purpose `json:"purpose"`
-		PurposeText   string     `json:"purposeText"`
-		Status        string     `json:"status"`
-	}
-	if err := s.a.callAs(ctx, r, "GET", "/api/v1/events/"+url.PathEscape(eventID), nil, &e); err != nil {
-		return ai.PlanningEvent{}, err
-	}
-	return ai.PlanningEvent{ID: e.ID, StoreName: e.StoreName, Industry: e.Industry, Sido: e.RegionSido, Sigungu: e.RegionSigungu,
-		Purpose: e.Purpose, PurposeText: e.PurposeText, Status: e.Status}, nil
 }

@@ -13,64 +13,66 @@ import (
 	"github.com/autoevent/autoevent/internal/platform/jobs"
 )
 
-// wireAnnounce wires the advertising announcements of events to past
-// participants, sending through the winners' providers (same SENS
-// accounts, rate limits and resilience policies). It is called by
-// wireWinners, which owns the sender; local is false when the
-// participation service runs elsewhere (routes proxied).
-func wireAnnounce(ctx context.Context, a *App, sender announce.Deps, local bool) error {
-	if !local {
-		announce.NewAPI(nil, nil).Routes(a.router)
-		return nil
+// announceModule is the advertising side of the participation service:
+// announcements of events to past participants who consented, sent
+// through the winners' providers (notifySender) on the announce queue.
+func (a *App) announceModule() module {
+	var svc *announce.Service
+	return module{
+		Name: "participation",
+		Open: func(ctx context.Context) (err error) {
+			svc, err = a.openAnnounce(ctx)
+			return err
+		},
+		Routes: func(r *httpapi.Router) { announce.NewAPI(svc, a.storeContact).Routes(r) },
+		Queues: []string{announce.Queue},
+		Start: func(ctx context.Context) error {
+			stop, err := svc.StartWorkers(ctx, a.cfg.NotifyWorkers)
+			if err != nil {
+				return err
+			}
+			a.onStop(stop)
+			a.every(ctx, a.cfg.RetentionEvery.Duration, func(ctx context.Context) {
+				if n, err := svc.PurgeLapsed(ctx); err != nil {
+					a.log.Warn("lapsed marketing consents not purged", "err", err)
+				} else if n > 0 {
+					a.log.Info("lapsed marketing consents purged", "contacts", n)
+				}
+			})
+			a.every(ctx, dispatchEvery, func(ctx context.Context) {
+				if n, err := svc.Dispatch(ctx); err != nil {
+					a.log.Warn("announcement dispatch failed", "err", err)
+				} else if n > 0 {
+					a.log.Info("announcement messages queued", "messages", n)
+				}
+			})
+			return nil
+		},
 	}
+}
+
+func (a *App) openAnnounce(ctx context.Context) (*announce.Service, error) {
 	store := announcesql.New(a.db)
 	if err := store.Migrate(ctx); err != nil {
-		return err
+		return nil, err
+	}
+	sender, err := a.notifySender()
+	if err != nil {
+		return nil, err
 	}
 	entries := participationsql.New(a.db)
-	d := sender
-	d.DB, d.Store, d.Contacts, d.Events = a.db, store, entries.Marketing(a.cipher), entries.Winners(a.cipher)
-	d.Queue, d.PublicURL, d.OptOutPhone = jobs.BusQueue(a.bus, a.relay), a.cfg.PublicURL, a.cfg.OptOutPhone
-	d.Log = a.log.With("service", "participation", "part", "announce")
-	svc, err := announce.NewService(d)
-	if err != nil {
-		return err
-	}
-	announce.NewAPI(svc, a.storeContact).Routes(a.router)
-	a.onStart(func(ctx context.Context) error {
-		stop, err := svc.StartWorkers(ctx, a.cfg.NotifyWorkers)
-		if err != nil {
-			return err
-		}
-		a.onStop(stop)
-		a.every(ctx, a.cfg.RetentionEvery.Duration, func(ctx context.Context) {
-			if n, err := svc.PurgeLapsed(ctx); err != nil {
-				a.log.Warn("lapsed marketing consents not purged", "err", err)
-			} else if n > 0 {
-				a.log.Info("lapsed marketing consents purged", "contacts", n)
-			}
-		})
-		a.every(ctx, dispatchEvery, func(ctx context.Context) {
-			if n, err := svc.Dispatch(ctx); err != nil {
-				a.log.Warn("announcement dispatch failed", "err", err)
-			} else if n > 0 {
-				a.log.Info("announcement messages queued", "messages", n)
-			}
-		})
-		return nil
+	return announce.NewService(announce.Deps{
+		Sender: sender, DB: a.db, Store: store, Contacts: entries.Marketing(a.cipher), Events: entries.Winners(a.cipher),
+		Queue: jobs.BusQueue(a.bus, a.relay), PublicURL: a.cfg.PublicURL, OptOutPhone: a.cfg.OptOutPhone,
+		Log: a.log.With("service", "participation", "part", "announce"),
 	})
-	return nil
 }
 
 // storeContact returns the calling owner's store phone number or, without
 // one, its address ("" without a store profile: the announcement then asks
 // for a contact).
 func (a *App) storeContact(ctx context.Context, r *http.Request) (string, error) {
-	p, err := httpapi.MustPrincipal(ctx)
-	if err != nil {
-		return "", err
-	}
-	st, err := appStores{a}.store(ctx, p.UserID, r)
+	st, err := a.userClient().MyStore(ctx, r)
 	if apperr.KindOf(err) == apperr.NotFound {
 		return "", nil
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/autoevent/autoevent/internal/config"
+	"github.com/autoevent/autoevent/internal/participation/notify"
 	"github.com/autoevent/autoevent/internal/platform/apperr"
 	"github.com/autoevent/autoevent/internal/platform/authn"
 	"github.com/autoevent/autoevent/internal/platform/bus"
@@ -62,6 +63,7 @@ type App struct {
 
 	users      *user.Service
 	ntsSandbox *ntssandbox.Server
+	sender     *notify.Dispatcher // winner notifications and announcements
 
 	starters []func(ctx context.Context) error
 	stoppers []func() // run in reverse order
@@ -116,7 +118,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err 
 }
 
 func (a *App) openStores(ctx context.Context) (err error) {
-	a.db, err = db.Open(ctx, db.Config{Path: a.cfg.Path("autoevent.db"), PostgresURL: a.cfg.PostgresURL, Synchronous: a.cfg.Synchronous})
+	// Without --migrate (the scaled default) every Migrate call below only
+	// checks, and a schema that is behind stops the start with a message.
+	a.db, err = db.Open(ctx, db.Config{Path: a.cfg.Path("autoevent.db"), PostgresURL: a.cfg.PostgresURL, Synchronous: a.cfg.Synchronous,
+		VerifyOnly: !a.cfg.MigrateAtStart()})
 	if err != nil {
 		return err
 	}
@@ -146,7 +151,6 @@ func (a *App) openStores(ctx context.Context) (err error) {
 	if err := a.jobs.Migrate(ctx); err != nil {
 		return err
 	}
-	a.reg.MustRegister(bus.NewCollector(a.relay, "ai-job", "image-job", "video-job", "notify-job"))
 	overrides, err := resilience.ParseOverrides(a.cfg.Resilience)
 	if err != nil {
 		return err
@@ -175,7 +179,7 @@ func (a *App) openSecurity() (err error) {
 	}
 	rc := httpapi.RouterConfig{
 		Authenticate: a.authenticate, Limiter: a.cache, TrustProxy: a.cfg.TrustProxy,
-		Remotes: remotes, Title: "AutoEvent API", Version: Version,
+		Remotes: remotes, Runs: a.runsHere, Title: "AutoEvent API", Version: Version,
 	}
 	// Limits are the gateway's job; a service behind it does not count twice.
 	if gateway {
@@ -212,31 +216,10 @@ func (a *App) authenticate(r *http.Request) (httpapi.Principal, error) {
 	return httpapi.Principal{UserID: c.UserID, StoreID: c.StoreID, TokenID: c.TokenID}, nil
 }
 
-// wire builds each service this process runs, and declares (for proxying)
-// the routes of services that run elsewhere.
-func (a *App) wire(ctx context.Context) error {
-	for _, name := range config.AllServices {
-		for _, build := range modules[name] {
-			if err := build(ctx, a, a.cfg.Runs(name)); err != nil {
-				return fmt.Errorf("app: %s: %w", name, err)
-			}
-		}
-	}
-	// Job status lives in the shared database; it is declared as the ai
-	// service's so the gateway proxies it with the recommendation routes.
-	a.jobs.Routes(a.router, "ai")
-	return nil
-}
-
-// modules maps a service name to its wiring steps; local says whether it
-// runs in this process (otherwise only its routes are declared, for the
-// proxy). Each service's file registers itself in an init function.
-var modules = map[string][]func(ctx context.Context, a *App, local bool) error{}
-
 // Publish writes an event to the outbox in its own transaction (for events
 // that are not the result of a state change here, and for tests).
-func (a *App) Publish(ctx context.Context, subject string, payload any) error {
-	return a.db.InTx(ctx, func(tx *db.Tx) error { return a.publish(ctx, tx, subject, payload) })
+func (a *App) Publish(ctx context.Context, e bus.Event) error {
+	return a.db.InTx(ctx, func(tx *db.Tx) error { return a.relay.Publish(ctx, tx, e) })
 }
 
 func (a *App) onStart(f func(ctx context.Context) error) { a.starters = append(a.starters, f) }
@@ -252,7 +235,7 @@ func (a *App) buildHandler() {
 	a.mux.Handle("/sandbox/", a.sandbox)
 	if a.cfg.Runs("gateway") {
 		site := ui.New(ui.Config{API: a.router, Secure: a.cfg.TLSCert != "", CSRFKey: []byte(a.secrets.CSRFKey),
-			PublicURL: a.cfg.PublicURL, Dev: a.cfg.Dev, Log: a.log})
+			Dev: a.cfg.Dev, Log: a.log})
 		site.Routes(a.mux)
 	}
 	var origins []string
@@ -264,9 +247,11 @@ func (a *App) buildHandler() {
 	metrics := httpapi.NewMetrics(a.reg)
 	a.server = &http.Server{
 		Handler: httpapi.Chain(a.mux,
-			httpapi.Recover(),
+			// Panics are recovered inside the request id and the access
+			// log, so the log line and the 500 problem carry the id.
 			httpapi.RequestIDs(a.log),
 			httpapi.AccessLog(metrics),
+			httpapi.Recover(),
 			httpapi.SecurityHeaders(a.cfg.TLSCert != ""),
 			httpapi.CORS(origins),
 			httpapi.BodyLimit(httpapi.MaxBody),
@@ -416,9 +401,11 @@ func (a *App) Close() error {
 	return errors.Join(errs...)
 }
 
-// Migrate applies every service's migrations and returns (for `migrate`).
+// Migrate applies the migrations of the services named in cfg and returns
+// (for `migrate`, the scaled-mode way; concurrent runs are safe).
 func Migrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	cfg.Addr = "127.0.0.1:0"
+	cfg.Migrate = config.AutoBool{Set: true, Value: true}
 	a, err := New(ctx, cfg, log)
 	if err != nil {
 		return err

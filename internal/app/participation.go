@@ -3,35 +3,48 @@ package app
 import (
 	"context"
 	"fmt"
-	"net/http"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/autoevent/autoevent/internal/participation"
 	participationsql "github.com/autoevent/autoevent/internal/participation/sqlstore"
 	"github.com/autoevent/autoevent/internal/participation/visit"
+	"github.com/autoevent/autoevent/internal/platform/bus"
 	"github.com/autoevent/autoevent/internal/platform/db"
+	"github.com/autoevent/autoevent/internal/platform/httpapi"
 )
 
-func init() { modules["participation"] = append(modules["participation"], wireParticipation) }
-
-// wireParticipation wires the entry side of the participation service: its
+// participationModule is the entry side of the participation service: its
 // copy of approved events (consumer "participation-events"), the public
 // entry API with the group committer, coupons and the owner's views. The
-// draw side (package winners) reads entries through
+// draw side (winnersModule) reads entries through
 // participationsql.New(a.db).Winners(a.cipher).
-func wireParticipation(ctx context.Context, a *App, local bool) error {
-	if !local {
-		participation.NewAPI(nil, a.cfg.TrustProxy).Routes(a.router)
-		return nil
+func (a *App) participationModule() module {
+	var svc *participation.Service
+	return module{
+		Name: "participation",
+		Open: func(ctx context.Context) (err error) {
+			svc, err = a.openParticipation(ctx)
+			return err
+		},
+		Routes: func(r *httpapi.Router) { participation.NewAPI(svc, a.cfg.TrustProxy).Routes(r) },
+		Consumers: []consumer{{Name: participation.ConsumerName, Subjects: participation.ConsumedSubjects,
+			Handle: func(ctx context.Context, tx *db.Tx, m bus.Message) error { return svc.HandleEventMessage(ctx, tx, m) }}},
+		Start: func(ctx context.Context) error { return svc.Start(ctx) },
+		// After the consumer's stop and the HTTP server's: queued entries
+		// are committed by then.
+		Stop: func() { svc.Stop() },
 	}
+}
+
+func (a *App) openParticipation(ctx context.Context) (*participation.Service, error) {
 	store := participationsql.New(a.db)
 	if err := store.Migrate(ctx); err != nil {
-		return err
+		return nil, err
 	}
 	signer, err := visit.New([]byte(a.secrets.VisitKey))
 	if err != nil {
-		return fmt.Errorf("visit key: %w", err)
+		return nil, fmt.Errorf("visit key: %w", err)
 	}
 	ipLimit, eventLimit := a.cfg.EntryIPLimit, a.cfg.EntryEventLimit
 	if ipLimit == 0 || a.cfg.AnonRateLimit == 0 {
@@ -43,25 +56,19 @@ func wireParticipation(ctx context.Context, a *App, local bool) error {
 		eventLimit = -1
 	}
 	svc, err := participation.NewService(participation.Deps{
-		DB: a.db, Store: store, Cache: a.cache, Publish: a.publish,
-		PublishMany: func(ctx context.Context, tx *db.Tx, subject string, payloads []any) error {
-			_, err := a.relay.EnqueueMany(ctx, tx, subject, payloads)
-			return err
-		},
+		DB: a.db, Store: store, Cache: a.cache, Publish: a.relay.Publish,
+		PublishMany: a.relay.PublishMany,
 		// One notification work item per issued coupon, in the entry's
 		// transaction (handled by the winners side on its notify queue).
 		EnqueueWork: a.relay.EnqueueWork,
 		Cipher:      a.cipher, Visit: signer,
 		// The user service confirms the password, wherever it runs.
-		Reauth: func(ctx context.Context, r *http.Request, password string) error {
-			return a.callAs(ctx, r, "POST", "/api/v1/auth/reauth", map[string]string{"password": password}, nil)
-		},
+		Reauth:    a.userClient().Reauth,
 		PublicURL: a.cfg.PublicURL, Log: a.log.With("service", "participation"), IPLimit: ipLimit, EventLimit: eventLimit,
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	participation.NewAPI(svc, a.cfg.TrustProxy).Routes(a.router)
 	// Group-commit figures: mean batch = entries / batches.
 	a.reg.MustRegister(
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "autoevent_participation_batches_total",
@@ -74,19 +81,5 @@ func wireParticipation(ctx context.Context, a *App, local bool) error {
 			Help: "Time spent in entry transactions, summed over the group committers (waits for the event row included)."},
 			func() float64 { _, _, busy := svc.BatchStats(); return busy.Seconds() }),
 	)
-	a.onStart(func(ctx context.Context) error {
-		if err := svc.Start(ctx); err != nil {
-			return err
-		}
-		c, err := a.bus.Consume(ctx, a.db, participation.ConsumerName, participation.ConsumedSubjects, svc.HandleEventMessage)
-		if err != nil {
-			return err
-		}
-		a.onStop(c.Stop)
-		return nil
-	})
-	// Registered before the consumer's stop, so it runs after it: the HTTP
-	// server has stopped by then, and queued entries are committed.
-	a.onStop(svc.Stop)
-	return nil
+	return svc, nil
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/autoevent/autoevent/internal/platform/authn"
+	"github.com/autoevent/autoevent/internal/platform/httpapi"
 	"github.com/autoevent/autoevent/internal/platform/resilience"
 	ntssandbox "github.com/autoevent/autoevent/internal/sandbox/nts"
 	"github.com/autoevent/autoevent/internal/user"
@@ -12,30 +13,40 @@ import (
 	"github.com/autoevent/autoevent/internal/user/sqlstore"
 )
 
-func init() { modules["user"] = append(modules["user"], wireUser) }
-
 // sandboxKey is the service key the built-in simulators expect; it is not a
 // secret of any real system.
 const sandboxKey = "sandbox-key"
 
-func wireUser(ctx context.Context, a *App, local bool) error {
-	if !local {
-		user.NewAPI(nil, nil).Routes(a.router)
-		return nil
+// userModule is the user service: accounts, stores, tokens, the NTS check
+// (the NTS simulator at /sandbox/nts/ when no NTS URL is configured) and
+// the optional OIDC log-in.
+func (a *App) userModule() module {
+	return module{
+		Name: "user",
+		Open: func(ctx context.Context) (err error) {
+			a.users, err = a.openUser(ctx)
+			return err
+		},
+		Routes: func(r *httpapi.Router) {
+			user.NewAPI(a.users, func(r *http.Request) (authn.Claims, error) { return a.verifyRequest(r) }).Routes(r)
+		},
 	}
+}
+
+func (a *App) openUser(ctx context.Context) (*user.Service, error) {
 	repo := sqlstore.New(a.db, a.cipher)
 	if err := repo.Migrate(ctx); err != nil {
-		return err
+		return nil, err
 	}
 	base, key := a.cfg.NTSURL, a.cfg.NTSKey
 	if base == "" {
 		mode, err := ntssandbox.ParseMode(a.cfg.SandboxNTSMode)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		sim, err := ntssandbox.New(ntssandbox.Config{ServiceKey: sandboxKey, Mode: mode})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		a.ntsSandbox = sim
 		a.sandbox.Handle("/sandbox/nts/", sim)
@@ -43,24 +54,21 @@ func wireUser(ctx context.Context, a *App, local bool) error {
 	}
 	client, err := nts.New(nts.Config{BaseURL: base, ServiceKey: key})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	passwords, err := authn.NewPasswords(a.cfg.BcryptCost)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	fed, err := a.federation()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	svc := user.NewService(user.Deps{
-		DB: a.db, Repo: repo, Cache: a.cache, Publish: a.publish, Issuer: a.issuer, Passwords: passwords,
+	return user.NewService(user.Deps{
+		DB: a.db, Repo: repo, Cache: a.cache, Publish: a.relay.Publish, Issuer: a.issuer, Passwords: passwords,
 		Cipher: a.cipher, NTS: client, NTSPolicy: a.policies.Policy(resilience.SystemNTS), Log: a.log.With("service", "user"),
 		Federation: fed,
-	})
-	a.users = svc
-	user.NewAPI(svc, func(r *http.Request) (authn.Claims, error) { return a.verifyRequest(r) }).Routes(a.router)
-	return nil
+	}), nil
 }
 
 // NTSSandbox is the built-in NTS simulator, for tests and drills that switch

@@ -9,18 +9,18 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/autoevent/autoevent/internal/participation/announce"
 	"github.com/autoevent/autoevent/internal/participation/notify"
 	sensclient "github.com/autoevent/autoevent/internal/participation/notify/sens"
 	participationsql "github.com/autoevent/autoevent/internal/participation/sqlstore"
 	"github.com/autoevent/autoevent/internal/participation/winners"
 	winnerssql "github.com/autoevent/autoevent/internal/participation/winners/sqlstore"
+	"github.com/autoevent/autoevent/internal/platform/bus"
+	"github.com/autoevent/autoevent/internal/platform/db"
+	"github.com/autoevent/autoevent/internal/platform/httpapi"
 	"github.com/autoevent/autoevent/internal/platform/jobs"
 	"github.com/autoevent/autoevent/internal/platform/resilience"
 	senssandbox "github.com/autoevent/autoevent/internal/sandbox/sens"
 )
-
-func init() { modules["participation"] = append(modules["participation"], wireWinners) }
 
 // Notification parameters of the draw side (the rate, workers and
 // retention periods are configuration).
@@ -34,68 +34,80 @@ const (
 	sandboxSMS      = "ncp:sms:kr:0000000:autoevent"
 )
 
-// wireWinners wires draws, winner notifications (SENS 알림톡 with SMS
-// failover; the SENS simulator at /sandbox/sens/ when no SENS URL is
-// configured) and the retention job.
-func wireWinners(ctx context.Context, a *App, local bool) error {
-	if !local {
-		winners.NewAPI(nil).Routes(a.router)
-		return wireAnnounce(ctx, a, announce.Deps{}, false)
+// winnersModule is the draw side of the participation service: draws,
+// winner notifications (SENS 알림톡 with SMS failover; the SENS simulator
+// at /sandbox/sens/ when no SENS URL is configured) on the notify queue,
+// and the retention job.
+func (a *App) winnersModule() module {
+	var svc *winners.Service
+	return module{
+		Name: "participation",
+		Open: func(ctx context.Context) (err error) {
+			svc, err = a.openWinners(ctx)
+			return err
+		},
+		Routes: func(r *httpapi.Router) { winners.NewAPI(svc).Routes(r) },
+		Consumers: []consumer{{Name: "winners_lifecycle", Subjects: winners.LifecycleSubjects,
+			Handle: func(ctx context.Context, tx *db.Tx, m bus.Message) error { return svc.HandleLifecycle(ctx, tx, m) }}},
+		Queues: []string{winners.NotifyQueue},
+		Start: func(ctx context.Context) error {
+			stop, err := svc.StartNotifier(ctx, a.cfg.NotifyWorkers)
+			if err != nil {
+				return err
+			}
+			a.onStop(stop)
+			a.every(ctx, a.cfg.RetentionEvery.Duration, func(ctx context.Context) {
+				if rep, err := svc.RunRetention(ctx); err != nil {
+					a.log.Warn("retention run failed", "err", err)
+				} else if rep.Purged > 0 {
+					a.log.Info("personal data destroyed", "events", rep.Events, "entries", rep.Purged, "done", rep.Done)
+				}
+			})
+			a.every(ctx, trackEvery, func(ctx context.Context) {
+				if _, err := svc.TrackDeliveries(ctx, trackMinAge); err != nil {
+					a.log.Warn("delivery tracking failed", "err", err)
+				}
+			})
+			return nil
+		},
 	}
+}
+
+func (a *App) openWinners(ctx context.Context) (*winners.Service, error) {
 	store := winnerssql.New(a.db)
 	if err := store.Migrate(ctx); err != nil {
-		return err
+		return nil, err
 	}
-	sender, err := winnerSender(a)
+	sender, err := a.notifySender()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	draws := prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "autoevent_draw_phase_seconds",
 		Help:    "Duration of the phases of a lottery draw (select: entries to proof; store: the transaction).",
 		Buckets: []float64{.001, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}}, []string{"phase"})
 	a.reg.MustRegister(draws)
-	svc, err := winners.NewService(winners.Deps{
-		DB: a.db, Store: store, Entries: participationsql.New(a.db).Winners(a.cipher), Publish: a.publish,
+	return winners.NewService(winners.Deps{
+		DB: a.db, Store: store, Entries: participationsql.New(a.db).Winners(a.cipher), Publish: a.relay.Publish,
 		Queue: jobs.BusQueue(a.bus, a.relay), Sender: sender, Sealer: a.cipher, PublicURL: a.cfg.PublicURL,
 		Observe: func(phase string, d time.Duration) { draws.WithLabelValues(phase).Observe(d.Seconds()) },
 		Retention: winners.RetentionConfig{WinnerPeriod: a.cfg.WinnerRetention.Duration,
 			FirstComePeriod: a.cfg.FirstComeRetention.Duration, UndrawnPeriod: a.cfg.UndrawnRetention.Duration},
 		Log: a.log.With("service", "participation", "part", "winners"),
 	})
-	if err != nil {
-		return err
-	}
-	winners.NewAPI(svc).Routes(a.router)
-	if err := wireAnnounce(ctx, a, announce.Deps{Sender: sender}, true); err != nil {
-		return err
-	}
+}
 
-	a.onStart(func(ctx context.Context) error {
-		stop, err := svc.StartNotifier(ctx, a.cfg.NotifyWorkers)
+// notifySender is the one Dispatcher of this process, shared by winner
+// notifications and announcements (same SENS accounts, rate limits and
+// resilience policies).
+func (a *App) notifySender() (*notify.Dispatcher, error) {
+	if a.sender == nil {
+		s, err := winnerSender(a)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		a.onStop(stop)
-		c, err := a.bus.Consume(ctx, a.db, "winners_lifecycle", winners.LifecycleSubjects, svc.HandleLifecycle)
-		if err != nil {
-			return err
-		}
-		a.onStop(c.Stop)
-		a.every(ctx, a.cfg.RetentionEvery.Duration, func(ctx context.Context) {
-			if rep, err := svc.RunRetention(ctx); err != nil {
-				a.log.Warn("retention run failed", "err", err)
-			} else if rep.Purged > 0 {
-				a.log.Info("personal data destroyed", "events", rep.Events, "entries", rep.Purged, "done", rep.Done)
-			}
-		})
-		a.every(ctx, trackEvery, func(ctx context.Context) {
-			if _, err := svc.TrackDeliveries(ctx, trackMinAge); err != nil {
-				a.log.Warn("delivery tracking failed", "err", err)
-			}
-		})
-		return nil
-	})
-	return nil
+		a.sender = s
+	}
+	return a.sender, nil
 }
 
 // winnerSender builds the Dispatcher over the SENS adapters, each guarded

@@ -34,8 +34,13 @@ type Config struct {
 	NATSURL     string `flag:"nats-url" secret:"true" help:"external NATS URL; empty = embedded JetStream"`
 	NATSListen  string `flag:"nats-listen" help:"host:port on which the embedded NATS accepts clients (default: no port)"`
 	NATSPrefix  string `flag:"nats-prefix" help:"namespace for stream names and subjects, to share one NATS cluster between deployments"`
+	BlobURL     string `flag:"blob-url" help:"where generated files go: empty = <data-dir>/blobs; s3://bucket[/prefix]?endpoint=https://host&region=r&use_path_style=true for S3-compatible storage"`
+	BlobAccess  string `flag:"blob-access-key" secret:"true" help:"S3 access key id (default: $AWS_ACCESS_KEY_ID)"`
+	BlobSecret  string `flag:"blob-secret-key" secret:"true" help:"S3 secret access key (default: $AWS_SECRET_ACCESS_KEY)"`
 	ServiceURLs string `flag:"service-urls" help:"where services not run here live, e.g. user=http://10.0.0.2:8080,ai=http://10.0.0.3:8080"`
 	Synchronous string `flag:"sqlite-synchronous" help:"SQLite synchronous pragma: FULL (survives power loss) or NORMAL"`
+
+	Migrate AutoBool `flag:"migrate" help:"apply database migrations at start (default: true in embedded mode, false with --postgres-url, where 'autoevent migrate' applies them and a process whose schema is behind refuses to start)"`
 
 	UserRateLimit   int      `flag:"user-rate-limit" help:"API requests per minute per signed-in user (0 = off)"`
 	AnonRateLimit   int      `flag:"anon-rate-limit" help:"API requests per minute per client IP for anonymous calls (0 = off)"`
@@ -92,6 +97,33 @@ type Config struct {
 
 // Duration is a time.Duration that parses from text.
 type Duration struct{ time.Duration }
+
+// AutoBool is a boolean whose default depends on other settings until it
+// is set ("auto", "true" or "false").
+type AutoBool struct{ Set, Value bool }
+
+// String implements fmt.Stringer.
+func (b AutoBool) String() string {
+	if !b.Set {
+		return "auto"
+	}
+	return strconv.FormatBool(b.Value)
+}
+
+// MarshalText prints it in the configuration dump.
+func (b AutoBool) MarshalText() ([]byte, error) { return []byte(b.String()), nil }
+
+// Or returns the value when set, otherwise def.
+func (b AutoBool) Or(def bool) bool {
+	if b.Set {
+		return b.Value
+	}
+	return def
+}
+
+// MigrateAtStart says whether serve applies migrations itself: by default
+// only in embedded mode; scaled replicas leave it to `autoevent migrate`.
+func (c Config) MigrateAtStart() bool { return c.Migrate.Or(!c.Scaled()) }
 
 // Default returns the embedded-mode configuration.
 func Default() Config {
@@ -159,10 +191,23 @@ func (f fieldValue) String() string {
 
 func (f fieldValue) Set(s string) error { return setField(f.v, s) }
 
-func (f fieldValue) IsBoolFlag() bool { return f.v.IsValid() && f.v.Kind() == reflect.Bool }
+func (f fieldValue) IsBoolFlag() bool {
+	return f.v.IsValid() && (f.v.Kind() == reflect.Bool || f.v.Type() == reflect.TypeFor[AutoBool]())
+}
 
 func setField(v reflect.Value, s string) error {
 	switch v.Interface().(type) {
+	case AutoBool:
+		if s == "auto" {
+			v.Set(reflect.ValueOf(AutoBool{}))
+			return nil
+		}
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return fmt.Errorf("not a boolean: %q", s)
+		}
+		v.Set(reflect.ValueOf(AutoBool{Set: true, Value: b}))
+		return nil
 	case Duration:
 		d, err := time.ParseDuration(s)
 		if err != nil {
@@ -266,6 +311,12 @@ func (c Config) Validate() error {
 	}
 	if c.DataDir == "" {
 		errs = append(errs, errors.New("data-dir must be set"))
+	}
+	if u, err := url.Parse(c.BlobURL); c.BlobURL != "" && (err != nil || (u.Scheme != "s3" && u.Scheme != "file")) {
+		errs = append(errs, fmt.Errorf("blob-url %q: want s3://bucket?… or file:///dir (empty = the data dir)", c.BlobURL))
+	}
+	if (c.BlobAccess == "") != (c.BlobSecret == "") {
+		errs = append(errs, errors.New("blob-access-key and blob-secret-key go together"))
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		errs = append(errs, errors.New("tls-cert and tls-key go together"))

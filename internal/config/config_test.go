@@ -68,3 +68,41 @@ func TestStringMasksSecrets(t *testing.T) {
 		t.Errorf("String() leaks a secret:\n%s", s)
 	}
 }
+
+func TestMigrateAtStart(t *testing.T) {
+	tests := []struct {
+		name     string
+		postgres string
+		args     []string
+		want     bool
+	}{
+		{"embedded default", "", nil, true},
+		{"scaled default", "postgres://x", nil, false},
+		{"scaled, told to", "postgres://x", []string{"--migrate"}, true},
+		{"embedded, told not to", "", []string{"--migrate=false"}, false},
+		{"back to auto", "postgres://x", []string{"--migrate=true", "--migrate=auto"}, false},
+	}
+	for _, tt := range tests {
+		c := Default()
+		c.PostgresURL = tt.postgres
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		if err := c.Bind(fs); err != nil {
+			t.Fatal(err)
+		}
+		if err := fs.Parse(tt.args); err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if got := c.MigrateAtStart(); got != tt.want {
+			t.Errorf("%s: MigrateAtStart() = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	t.Setenv("AUTOEVENT_MIGRATE", "true")
+	c := Default()
+	c.PostgresURL = "postgres://x"
+	if err := c.Bind(flag.NewFlagSet("t", flag.ContinueOnError)); err != nil {
+		t.Fatal(err)
+	}
+	if !c.MigrateAtStart() || !strings.Contains(c.String(), `"migrate": "true"`) {
+		t.Errorf("AUTOEVENT_MIGRATE=true: MigrateAtStart() = %v, dump:\n%s", c.MigrateAtStart(), c.String())
+	}
+}

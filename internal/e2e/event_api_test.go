@@ -12,6 +12,7 @@ import (
 	"github.com/autoevent/autoevent/internal/ai"
 	"github.com/autoevent/autoevent/internal/config"
 	"github.com/autoevent/autoevent/internal/event"
+	"github.com/autoevent/autoevent/internal/messages"
 	"github.com/autoevent/autoevent/internal/platform/kst"
 )
 
@@ -104,7 +105,7 @@ func TestEventLifecycleAPI(t *testing.T) {
 	EachDB(t, func(t *testing.T, e *Env) {
 		o := e.SignupOwner("BAKERY", "서울특별시 마포구")
 		ev := evCreate(t, e, o, "NEW_CUSTOMERS")
-		if ev.Status != event.StatusDraft || ev.Purpose != ai.PurposeNewCustomers || ev.ID == "" || ev.CreatedAt.IsZero() {
+		if ev.Status != event.StatusDraft || ev.Purpose != messages.PurposeNewCustomers || ev.ID == "" || ev.CreatedAt.IsZero() {
 			t.Fatalf("created %+v, want a DRAFT NEW_CUSTOMERS event with id and createdAt", ev)
 		}
 		if ev.StoreName != "테스트 가게" || ev.Industry != "BAKERY" || ev.RegionSido == "" {
@@ -149,7 +150,7 @@ func TestEventLifecycleAPI(t *testing.T) {
 		res.JSON(t, &planned)
 		p := planned.Plan
 		if planned.Status != event.StatusPlanned || p == nil || p.OptionNumber != 2 || p.Title != "가을 신메뉴 시식 이벤트" ||
-			p.Method != ai.ParticipationFirstCome || p.CouponCount != 30 || p.WinnerCount != 0 || p.Benefit != "소금빵 1개 무료" ||
+			p.Method != messages.MethodFirstCome || p.CouponCount != 30 || p.WinnerCount != 0 || p.Benefit != "소금빵 1개 무료" ||
 			p.Concept != opt.Concept || strings.Join(p.Copy.Hashtags, ",") != "#소금빵,#마포" || p.StartDate != start || p.EndDate != end {
 			t.Fatalf("planned = %s %+v", planned.Status, p)
 		}
@@ -176,7 +177,7 @@ func TestEventLifecycleAPI(t *testing.T) {
 			{"POST", "/cancel", "invalid_transition"},
 			{"DELETE", "", "event_not_deletable"},
 			{"PATCH", "", "event_not_editable"},
-			{"POST", "/recommendations", "invalid_transition"},
+			{"POST", "/recommendations", "event_already_planned"},
 		} {
 			var body any
 			switch {
@@ -196,7 +197,7 @@ func TestEventLifecycleAPI(t *testing.T) {
 		res = e.Do("POST", "/api/v1/events/"+ev.ID+"/end", o.Token, nil)
 		var ended event.Event
 		res.JSON(t, &ended)
-		if res.Status != http.StatusOK || ended.Status != event.StatusEnded || ended.EndReason != event.EndOwner {
+		if res.Status != http.StatusOK || ended.Status != event.StatusEnded || ended.EndReason != messages.EndOwner {
 			t.Fatalf("end: %d %s %s", res.Status, ended.Status, ended.EndReason)
 		}
 		if res := e.Do("POST", "/api/v1/events/"+ev.ID+"/end", o.Token, nil); res.Status != http.StatusConflict || res.Code() != "invalid_transition" {
@@ -213,7 +214,7 @@ func TestEventDraftEditDeleteCancel(t *testing.T) {
 		res := e.Do("PATCH", "/api/v1/events/"+a.ID, o.Token, map[string]string{"purpose": "OTHER", "purposeText": "단골 감사 이벤트"})
 		var upd event.Event
 		res.JSON(t, &upd)
-		if res.Status != http.StatusOK || upd.Purpose != ai.PurposeOther || upd.PurposeText != "단골 감사 이벤트" {
+		if res.Status != http.StatusOK || upd.Purpose != messages.PurposeOther || upd.PurposeText != "단골 감사 이벤트" {
 			t.Fatalf("patch: %d %+v", res.Status, upd)
 		}
 		if res := e.Do("DELETE", "/api/v1/events/"+a.ID, o.Token, nil); res.Status != http.StatusNoContent {
@@ -351,7 +352,7 @@ func TestEventOwnerIsolation(t *testing.T) {
 	if len(p.Items) != 0 {
 		t.Errorf("mallory's list has %d events, want 0", len(p.Items))
 	}
-	if got := evGet(t, e, alice, ev.ID); got.Status != event.StatusDraft || got.Purpose != ai.PurposeNewCustomers {
+	if got := evGet(t, e, alice, ev.ID); got.Status != event.StatusDraft || got.Purpose != messages.PurposeNewCustomers {
 		t.Errorf("alice's event after mallory: %s %s", got.Status, got.Purpose)
 	}
 }
@@ -374,12 +375,12 @@ func TestEventSoldOutAndPeriodEnd(t *testing.T) {
 		t.Fatalf("approve: %d %s", res.Status, res.Body)
 	}
 	for range 2 { // a duplicate publish is harmless
-		if err := e.App.Publish(t.Context(), event.SubjectCouponsSoldOut, event.CouponsSoldOut{EventID: ev.ID, Issued: 5, OccurredAt: time.Now()}); err != nil {
+		if err := e.App.Publish(t.Context(), messages.CouponsSoldOut{EventID: ev.ID, Issued: 5, OccurredAt: time.Now()}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	waitFor(t, "sold out ends the event", func() bool { return evGet(t, e, o, ev.ID).Status == event.StatusEnded })
-	if got := evGet(t, e, o, ev.ID); got.EndReason != event.EndSoldOut {
+	if got := evGet(t, e, o, ev.ID); got.EndReason != messages.EndSoldOut {
 		t.Errorf("end reason = %q, want SOLD_OUT", got.EndReason)
 	}
 }

@@ -3,10 +3,16 @@ package e2e
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/autoevent/autoevent/internal/config"
+	"github.com/autoevent/autoevent/internal/platform/testenv/barrier"
+	sbanthropic "github.com/autoevent/autoevent/internal/sandbox/anthropic"
+	sbopenai "github.com/autoevent/autoevent/internal/sandbox/openai"
 )
 
 // evTimedRecommendation starts a recommendation through the API and polls
@@ -14,24 +20,7 @@ import (
 // to the job's COMPLETED status, and the provider that served.
 func evTimedRecommendation(tb testing.TB, e *Env, o Owner, purpose string) (time.Duration, string) {
 	tb.Helper()
-	res := e.Do("POST", "/api/v1/events", o.Token, map[string]string{"purpose": purpose})
-	var ev struct{ ID string }
-	res.JSON(tb, &ev)
-	start := time.Now()
-	res = e.Do("POST", "/api/v1/events/"+ev.ID+"/recommendations", o.Token, nil)
-	if res.Status != http.StatusAccepted {
-		tb.Fatalf("start: %d %s", res.Status, res.Body)
-	}
-	var job evJob
-	res.JSON(tb, &job)
-	for job.Status != "COMPLETED" {
-		if job.Status == "FAILED" || time.Since(start) > 40*time.Second {
-			tb.Fatalf("job %s: %s", job.ID, job.Status)
-		}
-		time.Sleep(5 * time.Millisecond)
-		e.Do("GET", "/api/v1/jobs/"+job.ID, o.Token, nil).JSON(tb, &job)
-	}
-	elapsed := time.Since(start)
+	job, elapsed := evStartedJob(tb, e, o, purpose)
 	var doc struct {
 		AIProvider string `json:"aiProvider"`
 	}
@@ -39,28 +28,31 @@ func evTimedRecommendation(tb testing.TB, e *Env, o Owner, purpose string) (time
 	return elapsed, doc.AIProvider
 }
 
-// TestEventRemoteLatencyScaled: with the sandbox providers at 500 ms
-// (Claude) and 400 ms (GPT) — the seed's 5 s / 4 s scaled down — a
-// recommendation through the real path (API → outbox → ai-job queue →
-// worker → both providers in parallel over loopback HTTP → validation →
-// DB + outbox → job COMPLETED) finishes within the slower provider + 300 ms
-// (DESIGN §6). Sequential calls would take 900 ms.
-func TestEventRemoteLatencyScaled(t *testing.T) {
-	e := Start(t, evRemoteAI("3"), noLimits)
-	evSetFaults(t, e, `{"anthropic":{"latency":"500ms"},"openai":{"latency":"400ms"}}`)
+// TestEventRemoteProvidersInParallel: through the real path (API → outbox →
+// ai-job queue → worker → both providers over loopback HTTP → validation →
+// DB + outbox → job COMPLETED) the two providers are called at once (DESIGN
+// §6). Each simulator holds its request until the other has one too, so a
+// recommendation served by both proves the calls overlapped; one after the
+// other, the first would give up at the barrier and the answer would fall
+// back. The latency bar (slower provider + ≤ 300 ms) is
+// BenchmarkEventRecommendRemote's.
+func TestEventRemoteProvidersInParallel(t *testing.T) {
+	meet := barrier.New("anthropic", "openai")
+	claude := httptest.NewServer(meet.Handler("anthropic", sbanthropic.New(sbanthropic.Config{APIKey: "sk-ant-e2e", Seed: 1})))
+	t.Cleanup(claude.Close)
+	gpt := httptest.NewServer(meet.Handler("openai", sbopenai.New(sbopenai.Config{APIKey: "sk-e2e", Seed: 2})))
+	t.Cleanup(gpt.Close)
+	e := Start(t, evRemoteAI("3"), noLimits, func(c *config.Config) {
+		c.AnthropicURL, c.AnthropicKey = claude.URL, "sk-ant-e2e"
+		c.OpenAIURL, c.OpenAIKey = gpt.URL, "sk-e2e"
+	})
 	o := e.SignupOwner("CAFE", "서울특별시 강남구")
-	evTimedRecommendation(t, e, o, "SALES") // warm up connections
-	var worst time.Duration
-	for range 3 {
-		d, who := evTimedRecommendation(t, e, o, "NEW_CUSTOMERS")
-		if who != "anthropic+openai" {
-			t.Fatalf("served by %q, want anthropic+openai", who)
-		}
-		worst = max(worst, d)
+	_, who := evTimedRecommendation(t, e, o, "NEW_CUSTOMERS")
+	if !meet.Met() {
+		t.Error("the two provider requests were never in flight at once")
 	}
-	t.Logf("remote recommendation, sandboxes 500ms/400ms: worst of 3 = %v", worst)
-	if worst < 500*time.Millisecond || worst > 800*time.Millisecond {
-		t.Errorf("worst %v, want 500–800ms (slower provider + ≤ 300ms)", worst)
+	if who != "anthropic+openai" {
+		t.Fatalf("served by %q, want anthropic+openai", who)
 	}
 }
 
@@ -100,40 +92,79 @@ func BenchmarkEventRecommendRemote(b *testing.B) {
 	b.ReportMetric(float64((worst - slow).Milliseconds()), "overhead-ms")
 }
 
-// TestEventCachedResultLatency: a cached recommendation is served in
+// BenchmarkEventCachedResult measures the bar for a cached recommendation:
 // ≤ 5 ms at p99 over loopback HTTP (JWT check, cache read, owner check,
-// JSON encode of the ~10 KB document).
-func TestEventCachedResultLatency(t *testing.T) {
-	e := Start(t, noLimits)
+// JSON encode of the ~10 KB document). Outside `make test` because a busy
+// machine moves the tail (docs/benchmarks.md):
+//
+//	go test -run '^$' -bench EventCachedResult -benchtime 500x ./internal/e2e/
+func BenchmarkEventCachedResult(b *testing.B) {
+	e := Start(b, noLimits)
 	o := e.SignupOwner("BAKERY", "서울특별시 마포구")
-	// For the notes: the local planner's whole job path, POST to COMPLETED.
-	evTimedRecommendation(t, e, o, "SALES")
-	var local []time.Duration
-	for range 5 {
-		d, _ := evTimedRecommendation(t, e, o, "REVISIT")
-		local = append(local, d)
+	job, _ := evStartedJob(b, e, o, "NEW_CUSTOMERS")
+	for range 50 { // warm-up
+		if res := e.Do("GET", job.ResultURL, o.Token, nil); res.Status != http.StatusOK {
+			b.Fatalf("GET: %d", res.Status)
+		}
 	}
-	slices.Sort(local)
-	t.Logf("local planner job, POST → COMPLETED (5 ms polling): median %v, worst %v", local[2], local[4])
-	ev := evCreate(t, e, o, "NEW_CUSTOMERS")
-	job, _ := evRecommend(t, e, o, ev.ID, nil)
-	const n = 500
-	lat := make([]time.Duration, 0, n)
-	for i := range n + 50 {
+	var lat []time.Duration
+	for b.Loop() {
 		start := time.Now()
 		res := e.Do("GET", job.ResultURL, o.Token, nil)
-		d := time.Since(start)
+		lat = append(lat, time.Since(start))
 		if res.Status != http.StatusOK {
-			t.Fatalf("GET: %d", res.Status)
-		}
-		if i >= 50 { // warm-up
-			lat = append(lat, d)
+			b.Fatalf("GET: %d", res.Status)
 		}
 	}
-	slices.Sort(lat)
-	p50, p99 := lat[n/2], lat[n*99/100]
-	t.Logf("cached recommendation GET over loopback: p50 %v, p99 %v, max %v (n=%d)", p50, p99, lat[n-1], n)
-	if p99 > 5*time.Millisecond {
-		t.Errorf("p99 %v, want ≤ 5ms", p99)
+	evReportQuantiles(b, lat)
+}
+
+// BenchmarkEventRecommendLocal measures the local planner's whole job path,
+// POST to COMPLETED with 5 ms polling:
+//
+//	go test -run '^$' -bench EventRecommendLocal -benchtime 10x ./internal/e2e/
+func BenchmarkEventRecommendLocal(b *testing.B) {
+	e := Start(b, noLimits)
+	o := e.SignupOwner("BAKERY", "서울특별시 마포구")
+	evTimedRecommendation(b, e, o, "SALES")
+	var lat []time.Duration
+	for b.Loop() {
+		d, _ := evTimedRecommendation(b, e, o, "REVISIT")
+		lat = append(lat, d)
 	}
+	evReportQuantiles(b, lat)
+}
+
+// evStartedJob creates an event, starts its recommendation and polls the
+// job every 5 ms until COMPLETED (a 40 s guard against hangs); it returns
+// the job and the wall time from the POST to COMPLETED.
+func evStartedJob(tb testing.TB, e *Env, o Owner, purpose string) (evJob, time.Duration) {
+	tb.Helper()
+	res := e.Do("POST", "/api/v1/events", o.Token, map[string]string{"purpose": purpose})
+	var ev struct{ ID string }
+	res.JSON(tb, &ev)
+	start := time.Now()
+	res = e.Do("POST", "/api/v1/events/"+ev.ID+"/recommendations", o.Token, nil)
+	if res.Status != http.StatusAccepted {
+		tb.Fatalf("start: %d %s", res.Status, res.Body)
+	}
+	var job evJob
+	res.JSON(tb, &job)
+	for job.Status != "COMPLETED" {
+		if job.Status == "FAILED" || time.Since(start) > 40*time.Second {
+			tb.Fatalf("job %s: %s", job.ID, job.Status)
+		}
+		time.Sleep(5 * time.Millisecond)
+		e.Do("GET", "/api/v1/jobs/"+job.ID, o.Token, nil).JSON(tb, &job)
+	}
+	return job, time.Since(start)
+}
+
+// evReportQuantiles reports the p50 and p99 of per-call durations in ms.
+func evReportQuantiles(b *testing.B, d []time.Duration) {
+	b.Helper()
+	slices.Sort(d)
+	ms := func(q float64) float64 { return float64(d[int(q*float64(len(d)-1))]) / float64(time.Millisecond) }
+	b.ReportMetric(ms(0.50), "p50-ms")
+	b.ReportMetric(ms(0.99), "p99-ms")
 }

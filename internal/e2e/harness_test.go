@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -28,6 +29,11 @@ type Env struct {
 	URL    string
 	Config config.Config
 	client *http.Client
+
+	// The OpenAPI document every API answer is checked against.
+	specOnce sync.Once
+	specDoc  *apiSpec
+	specErr  error
 }
 
 // Option adjusts the configuration of a test app.
@@ -103,6 +109,9 @@ func WithPostgres(t testing.TB) Option {
 		c.PostgresURL = u.String()
 		c.JWTSecret = "e2e-jwt-secret-0123456789abcdefghijkl"
 		c.DataKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+		// A fresh schema per app: it migrates itself (the scaled tests
+		// turn this off and run `migrate` first, as an operator would).
+		c.Migrate = config.AutoBool{Set: true, Value: true}
 	}
 }
 
@@ -158,16 +167,17 @@ func (r Response) Code() string {
 func (e *Env) Do(method, path, token string, body any, headers ...string) Response {
 	e.T.Helper()
 	var rd io.Reader
+	var sent []byte
 	switch b := body.(type) {
 	case nil:
 	case []byte:
-		rd = bytes.NewReader(b)
+		rd, sent = bytes.NewReader(b), b
 	default:
 		j, err := json.Marshal(b)
 		if err != nil {
 			e.T.Fatal(err)
 		}
-		rd = bytes.NewReader(j)
+		rd, sent = bytes.NewReader(j), j
 	}
 	req, err := http.NewRequest(method, e.URL+path, rd)
 	if err != nil {
@@ -188,7 +198,9 @@ func (e *Env) Do(method, path, token string, body any, headers ...string) Respon
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	return Response{Status: res.StatusCode, Header: res.Header, Body: b}
+	out := Response{Status: res.StatusCode, Header: res.Header, Body: b}
+	e.checkExchange(req, sent, out)
+	return out
 }
 
 // Owner is a signed-up, logged-in owner.

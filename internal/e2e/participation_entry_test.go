@@ -10,9 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/autoevent/autoevent/internal/messages"
 	"github.com/google/uuid"
-
-	"github.com/autoevent/autoevent/internal/event"
 )
 
 // partEvent is an approved event as the participation tests see it.
@@ -49,9 +48,9 @@ type entryAnswer struct {
 func approve(t *testing.T, e *Env, o Owner, method string, coupons int, starts, ends time.Time) partEvent {
 	t.Helper()
 	id := uuid.NewString()
-	err := e.App.Publish(context.Background(), event.SubjectEventApproved, event.EventApproved{
+	err := e.App.Publish(context.Background(), messages.EventApproved{
 		EventID: id, OwnerID: o.UserID, StoreID: o.StoreID, StoreName: "테스트 가게", Title: "봄맞이 감사 이벤트",
-		Benefit: "아메리카노 1잔 무료", Description: "1인 1회 참여할 수 있어요.", Method: method,
+		Benefit: "아메리카노 1잔 무료", Description: "1인 1회 참여할 수 있어요.", Method: messages.Method(method),
 		CouponCount: coupons, WinnerCount: 3, StartsAt: starts, EndsAt: ends, OccurredAt: time.Now(),
 	})
 	if err != nil {
@@ -134,7 +133,7 @@ func TestParticipationEntryLifecycle(t *testing.T) {
 		future := approve(t, e, o, "LOTTERY", 0, now.Add(time.Hour), now.Add(48*time.Hour))
 		past := approve(t, e, o, "LOTTERY", 0, now.Add(-48*time.Hour), now.Add(-time.Hour))
 		cancelled := approve(t, e, o, "LOTTERY", 0, now.Add(-time.Hour), now.Add(time.Hour))
-		if err := e.App.Publish(context.Background(), event.SubjectEventCancelled, event.EventCancelled{EventID: cancelled.ID, OwnerID: o.UserID}); err != nil {
+		if err := e.App.Publish(context.Background(), messages.EventCancelled{EventID: cancelled.ID, OwnerID: o.UserID}); err != nil {
 			t.Fatal(err)
 		}
 		body := map[string]any{"name": "김민수", "phone": "010-1234-5678"}

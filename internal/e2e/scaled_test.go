@@ -9,17 +9,23 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"math/big"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/autoevent/autoevent/internal/app"
 	"github.com/autoevent/autoevent/internal/config"
 	"github.com/autoevent/autoevent/internal/platform/bus"
+	"github.com/autoevent/autoevent/internal/platform/db"
 	"github.com/autoevent/autoevent/internal/platform/testenv"
 )
 
@@ -40,6 +46,31 @@ func TestScaledTwoProcesses(t *testing.T) {
 	scaled := func(c *config.Config) {
 		pg(c)
 		c.RedisURL, c.NATSURL, c.NATSPrefix = redisURL, natsURL, prefix
+		c.Migrate = config.AutoBool{} // scaled default: serve does not migrate
+	}
+	// A replica on a schema that was never migrated refuses to start and
+	// says what to do.
+	cfg := config.Default()
+	cfg.Addr, cfg.DataDir, cfg.Services = "127.0.0.1:0", t.TempDir(), "user"
+	scaled(&cfg)
+	quiet := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	if a, err := app.New(context.Background(), cfg, quiet); err == nil {
+		a.Close()
+		t.Fatal("serve started on an unmigrated schema without --migrate")
+	} else if !errors.Is(err, db.ErrSchemaBehind) || !strings.Contains(err.Error(), "autoevent migrate") {
+		t.Fatalf("serve on an unmigrated schema: %v, want ErrSchemaBehind naming autoevent migrate", err)
+	}
+	// `autoevent migrate`, run by two replicas at once, as a deployment
+	// with an init step per replica would.
+	cfg.Services = ""
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() { errs <- app.Migrate(context.Background(), cfg, quiet) }()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatalf("migrate: %v", err)
+		}
 	}
 	users := Start(t, scaled, func(c *config.Config) { c.Services = "user" })
 	gw := Start(t, scaled, func(c *config.Config) {

@@ -178,9 +178,7 @@ func TestSignupNTSDownIsPendingManual(t *testing.T) {
 			t.Fatal(err)
 		}
 		before := sb.Requests()
-		start := time.Now()
 		res := e.Do("POST", "/api/v1/auth/signup", "", signupBody("pending@example.kr", "passw0rd!", uniquePhone(), ValidBusinessNumber()))
-		took := time.Since(start)
 		if res.Status != http.StatusCreated {
 			t.Fatalf("signup with NTS down = %d %s", res.Status, res.Body)
 		}
@@ -196,7 +194,6 @@ func TestSignupNTSDownIsPendingManual(t *testing.T) {
 		if got := sb.Requests() - before; got != 4 {
 			t.Errorf("NTS requests = %d, want 4 (1 + 3 retries)", got)
 		}
-		t.Logf("NTS down: signup answered in %v", took.Round(10*time.Millisecond))
 		res = e.Do("POST", "/api/v1/auth/login", "", map[string]string{"email": "pending@example.kr", "password": "passw0rd!"})
 		if res.Status != http.StatusOK {
 			t.Fatalf("login = %d %s", res.Status, res.Body)
@@ -207,23 +204,21 @@ func TestSignupNTSDownIsPendingManual(t *testing.T) {
 func TestSignupNTSSlowTimesOut(t *testing.T) {
 	// The seed's 5 s timeout, shortened through --resilience so the test is
 	// quick: each attempt is cut off, retried, then the fallback applies.
+	// The sandbox would answer ACTIVE after 3 s, so PENDING_MANUAL shows
+	// every attempt was cut by the timeout, whatever the machine's speed.
 	EachDB(t, func(t *testing.T, e *Env) {
 		sb := e.App.NTSSandbox()
 		sb.SetLatency(3 * time.Second)
 		if err := sb.SetMode(ntssandbox.ModeSlow); err != nil {
 			t.Fatal(err)
 		}
-		before, start := sb.Requests(), time.Now()
+		before := sb.Requests()
 		res := e.Do("POST", "/api/v1/auth/signup", "", signupBody("slow@example.kr", "passw0rd!", uniquePhone(), ValidBusinessNumber()))
-		took := time.Since(start)
 		if res.Status != http.StatusCreated || !strings.Contains(string(res.Body), `"PENDING_MANUAL"`) {
 			t.Fatalf("signup with a slow NTS = %d %s", res.Status, res.Body)
 		}
 		if got := sb.Requests() - before; got != 4 {
-			t.Errorf("NTS requests = %d, want 4", got)
-		}
-		if took > 2500*time.Millisecond {
-			t.Errorf("signup took %v; 4 attempts of 200 ms should not", took)
+			t.Errorf("NTS requests = %d, want 4 (each cut by the 200 ms timeout)", got)
 		}
 	}, func(c *config.Config) { c.Resilience = "nts.timeout=200ms;nts.backoff-base=10ms;nts.backoff-max=20ms" })
 }

@@ -27,7 +27,10 @@ func (a *API) Routes(r *httpapi.Router) {
 			Summary: summary, Request: req, Response: resp, Status: status}, h)
 	}
 	route("POST", "/api/v1/events", "Create a DRAFT event for the owner's store with a purpose", CreateInput{}, Event{}, http.StatusCreated, a.create)
-	route("GET", "/api/v1/events", "The owner's events, newest first (?limit=1–100&cursor=&status=)", nil, Page{}, 0, a.list)
+	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/events", Service: ServiceName, Access: httpapi.Owner,
+		Summary: "The owner's events, newest first (?limit=1–100&cursor=&status=)", Response: Page{},
+		Params: []httpapi.Param{{Name: "limit", Type: "integer", Description: "1–100"},
+			{Name: "cursor", Description: "nextCursor of the previous page"}, {Name: "status", Description: "only events in this status"}}}, a.list)
 	route("GET", "/api/v1/events/{id}", "One event", nil, Event{}, 0, a.get)
 	route("PATCH", "/api/v1/events/{id}", "Edit the purpose (DRAFT or PLANNED)", UpdateInput{}, Event{}, 0, a.update)
 	route("DELETE", "/api/v1/events/{id}", "Delete a DRAFT event", nil, nil, http.StatusNoContent, a.delete)

@@ -1,13 +1,16 @@
 package event
 
-import "github.com/autoevent/autoevent/internal/platform/apperr"
+import (
+	"github.com/autoevent/autoevent/internal/messages"
+	"github.com/autoevent/autoevent/internal/platform/apperr"
+)
 
 // Errors of the event service. Codes are stable; messages are shown to
 // owners as is.
 var (
 	// ErrNotFound is returned for unknown events and for other owners'
 	// events alike, so ids reveal nothing.
-	ErrNotFound = apperr.New(apperr.NotFound, "event_not_found", "이벤트를 찾을 수 없습니다.")
+	ErrNotFound = apperr.New(apperr.NotFound, messages.CodeEventNotFound, "이벤트를 찾을 수 없습니다.")
 	// ErrInvalidTransition is an illegal lifecycle step (lifecycle.go).
 	ErrInvalidTransition = apperr.New(apperr.Conflict, "invalid_transition", "지금 상태에서는 할 수 없는 작업입니다.")
 	// ErrNotEditable: the purpose can change only before approval work starts.

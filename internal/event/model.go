@@ -8,7 +8,7 @@ package event
 import (
 	"time"
 
-	"github.com/autoevent/autoevent/internal/ai"
+	"github.com/autoevent/autoevent/internal/messages"
 )
 
 // Status is where an event is in its lifecycle.
@@ -46,87 +46,77 @@ func (s Status) Label() string {
 	return string(s)
 }
 
-// Purpose is the owner's goal (the AI service's vocabulary).
-type Purpose = ai.Purpose
-
-// End reasons carried by EventEnded.
-const (
-	EndPeriodOver = "PERIOD_OVER"
-	EndSoldOut    = "SOLD_OUT"
-	EndOwner      = "OWNER"
-)
-
 // Event is one owner's event. Store fields are a snapshot taken at
 // creation: the plan was made for that store profile.
 type Event struct {
-	ID            string    `json:"id"`
-	OwnerID       string    `json:"-"`
-	StoreID       string    `json:"storeId"`
-	StoreName     string    `json:"storeName"`
-	Industry      string    `json:"industry"`
-	RegionSido    string    `json:"regionSido"`
-	RegionSigungu string    `json:"regionSigungu"`
-	Purpose       Purpose   `json:"purpose"`
-	PurposeText   string    `json:"purposeText,omitempty"`
-	Status        Status    `json:"status"`
-	Plan          *Plan     `json:"plan,omitempty"`
-	Channels      []string  `json:"channels"`
-	AIProvider    string    `json:"aiProvider,omitempty"`   // who served the last recommendation
-	RecommendedAt time.Time `json:"recommendedAt,omitzero"` // when it was ready
-	StartsAt      time.Time `json:"startsAt,omitzero"`      // from the plan, KST midnight
-	EndsAt        time.Time `json:"endsAt,omitzero"`        // exclusive: midnight after the last day
-	ApprovedAt    time.Time `json:"approvedAt,omitzero"`
-	EndedAt       time.Time `json:"endedAt,omitzero"`
-	EndReason     string    `json:"endReason,omitempty"`
-	CreatedAt     time.Time `json:"createdAt"`
-	UpdatedAt     time.Time `json:"updatedAt"`
+	ID            string             `json:"id"`
+	OwnerID       string             `json:"-"`
+	StoreID       string             `json:"storeId"`
+	StoreName     string             `json:"storeName"`
+	Industry      string             `json:"industry"`
+	RegionSido    string             `json:"regionSido"`
+	RegionSigungu string             `json:"regionSigungu"`
+	Purpose       messages.Purpose   `json:"purpose"`
+	PurposeText   string             `json:"purposeText,omitempty"`
+	Status        Status             `json:"status"`
+	Plan          *Plan              `json:"plan,omitempty"`
+	Channels      []string           `json:"channels"`
+	AIProvider    string             `json:"aiProvider,omitempty"`   // who served the last recommendation
+	RecommendedAt time.Time          `json:"recommendedAt,omitzero"` // when it was ready
+	StartsAt      time.Time          `json:"startsAt,omitzero"`      // from the plan, KST midnight
+	EndsAt        time.Time          `json:"endsAt,omitzero"`        // exclusive: midnight after the last day
+	ApprovedAt    time.Time          `json:"approvedAt,omitzero"`
+	EndedAt       time.Time          `json:"endedAt,omitzero"`
+	EndReason     messages.EndReason `json:"endReason,omitempty"`
+	CreatedAt     time.Time          `json:"createdAt"`
+	UpdatedAt     time.Time          `json:"updatedAt"`
 	// Version increments on every write (optimistic concurrency).
 	Version int64 `json:"-"`
 }
 
 // Plan is the selected recommendation option as the owner edited it.
 type Plan struct {
-	OptionNumber    int                  `json:"optionNumber"`
-	Title           string               `json:"title"`
-	Concept         string               `json:"concept"`
-	Description     string               `json:"description"` // rules shown to customers
-	Benefit         string               `json:"benefit"`     // prize or discount
-	Mechanic        ai.MechanicType      `json:"mechanic"`
-	Method          ai.ParticipationType `json:"method"`      // LOTTERY or FIRST_COME
-	CouponCount     int                  `json:"couponCount"` // FIRST_COME stock
-	WinnerCount     int                  `json:"winnerCount"` // LOTTERY winners
-	StartDate       string               `json:"startDate"`   // YYYY-MM-DD, KST
-	EndDate         string               `json:"endDate"`     // YYYY-MM-DD, KST, inclusive
-	EstimatedCost   ai.EstimatedCost     `json:"estimatedCost"`
-	ExpectedMetrics ai.ExpectedMetrics   `json:"expectedMetrics"`
-	Copy            ai.Copy              `json:"copy"`
+	OptionNumber    int               `json:"optionNumber"`
+	Title           string            `json:"title"`
+	Concept         string            `json:"concept"`
+	Description     string            `json:"description"` // rules shown to customers
+	Benefit         string            `json:"benefit"`     // prize or discount
+	Mechanic        messages.Mechanic `json:"mechanic"`
+	Method          messages.Method   `json:"method"`      // LOTTERY or FIRST_COME
+	CouponCount     int               `json:"couponCount"` // FIRST_COME stock
+	WinnerCount     int               `json:"winnerCount"` // LOTTERY winners
+	StartDate       string            `json:"startDate"`   // YYYY-MM-DD, KST
+	EndDate         string            `json:"endDate"`     // YYYY-MM-DD, KST, inclusive
+	EstimatedCost   EstimatedCost     `json:"estimatedCost"`
+	ExpectedMetrics ExpectedMetrics   `json:"expectedMetrics"`
+	Copy            Copy              `json:"copy"`
 }
 
 // CreateInput is the body of POST /api/v1/events.
 type CreateInput struct {
-	Purpose     Purpose `json:"purpose"`
-	PurposeText string  `json:"purposeText,omitempty"`
+	Purpose     messages.Purpose `json:"purpose"`
+	PurposeText string           `json:"purposeText,omitempty"`
 }
 
 // UpdateInput is the body of PATCH /api/v1/events/{id}; nil leaves a field.
 type UpdateInput struct {
-	Purpose     *Purpose `json:"purpose,omitempty"`
-	PurposeText *string  `json:"purposeText,omitempty"`
+	Purpose     *messages.Purpose `json:"purpose,omitempty"`
+	PurposeText *string           `json:"purposeText,omitempty"`
 }
 
 // SelectionInput is the body of PUT /api/v1/events/{id}/selection: the
 // option number and any edited fields (nil/zero keeps the option's value).
 type SelectionInput struct {
-	OptionNumber        int                     `json:"optionNumber"`
-	Title               *string                 `json:"title,omitempty"`
-	StartDate           *string                 `json:"startDate,omitempty"`
-	EndDate             *string                 `json:"endDate,omitempty"`
-	Benefit             *string                 `json:"benefit,omitempty"`
-	Description         *string                 `json:"description,omitempty"`
-	ParticipationMethod *ai.ParticipationMethod `json:"participationMethod,omitempty"`
-	CouponCount         *int                    `json:"couponCount,omitempty"`
-	WinnerCount         *int                    `json:"winnerCount,omitempty"`
-	Copy                *ai.Copy                `json:"copy,omitempty"`
+	OptionNumber        int                  `json:"optionNumber"`
+	Title               *string              `json:"title,omitempty"`
+	StartDate           *string              `json:"startDate,omitempty"`
+	EndDate             *string              `json:"endDate,omitempty"`
+	Benefit             *string              `json:"benefit,omitempty"`
+	Description         *string              `json:"description,omitempty"`
+	ParticipationMethod *ParticipationMethod `json:"participationMethod,omitempty"`
+	CouponCount         *int                 `json:"couponCount,omitempty"`
+	WinnerCount         *int                 `json:"winnerCount,omitempty"`
+	Copy                *Copy                `json:"copy,omitempty"`
 }
 
 // ApproveInput is the body of POST /api/v1/events/{id}/approve. An empty
@@ -134,10 +124,6 @@ type SelectionInput struct {
 type ApproveInput struct {
 	Channels []string `json:"channels"`
 }
-
-// Channels an approved event may be distributed to (the distribution
-// service's codes; the AI planner recommends from the same list).
-var Channels = []string{"STORE_POSTER", "INSTAGRAM", "KAKAO_CHANNEL", "NAVER_BLOG", "URIDONGNE_TV", "GENIE_TV", "RINGO_BIZ"}
 
 // ListQuery pages through an owner's events, newest first.
 type ListQuery struct {

@@ -15,7 +15,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/autoevent/autoevent/internal/ai"
+	"github.com/autoevent/autoevent/internal/messages"
 	"github.com/autoevent/autoevent/internal/platform/apperr"
 	"github.com/autoevent/autoevent/internal/platform/bus"
 	"github.com/autoevent/autoevent/internal/platform/db"
@@ -47,7 +47,7 @@ type Deps struct {
 	Store           Store
 	Stores          Stores
 	Recommendations Recommendations
-	Publish         Publisher
+	Publish         bus.Publisher
 	Log             *slog.Logger
 	Now             func() time.Time // default time.Now
 }
@@ -96,8 +96,8 @@ func (s *Service) Create(ctx context.Context, ownerID string, in CreateInput, r 
 		if err := s.d.Store.Insert(ctx, tx, e); err != nil {
 			return err
 		}
-		return s.d.Publish(ctx, tx, SubjectEventCreated, EventCreated{EventID: e.ID, OwnerID: ownerID, StoreID: e.StoreID,
-			Purpose: string(e.Purpose), PurposeText: e.PurposeText, Industry: e.Industry,
+		return s.d.Publish(ctx, tx, messages.EventCreated{EventID: e.ID, OwnerID: ownerID, StoreID: e.StoreID,
+			Purpose: e.Purpose, PurposeText: e.PurposeText, Industry: e.Industry,
 			Region: strings.TrimSpace(e.RegionSido + " " + e.RegionSigungu), StoreName: e.StoreName, OccurredAt: now})
 	})
 	if err != nil {
@@ -106,11 +106,11 @@ func (s *Service) Create(ctx context.Context, ownerID string, in CreateInput, r 
 	return e, nil
 }
 
-func validatePurpose(p Purpose, text string) error {
+func validatePurpose(p messages.Purpose, text string) error {
 	var v apperr.Validation
 	v.Check(p.Valid(), "purpose", "invalid_purpose", "이벤트 목적을 목록에서 골라 주세요.")
 	v.Check(utf8.RuneCountInString(text) <= maxPurposeText, "purposeText", "purpose_text_too_long", "목적 설명은 500자 이내로 입력해 주세요.")
-	v.Check(p != ai.PurposeOther || text != "", "purposeText", "purpose_text_required", "기타 목적을 간단히 적어 주세요.")
+	v.Check(p != messages.PurposeOther || text != "", "purposeText", "purpose_text_required", "기타 목적을 간단히 적어 주세요.")
 	v.Check(!hasControl(text), "purposeText", "purpose_text_invalid", "목적 설명에 사용할 수 없는 문자가 있어요.")
 	return v.Err()
 }
@@ -269,7 +269,7 @@ func (s *Service) Delete(ctx context.Context, ownerID, id string) error {
 			if !ok {
 				return errStale
 			}
-			return s.d.Publish(ctx, tx, SubjectEventCancelled, EventCancelled{EventID: e.ID, OwnerID: e.OwnerID, OccurredAt: s.now()})
+			return s.d.Publish(ctx, tx, messages.EventCancelled{EventID: e.ID, OwnerID: e.OwnerID, OccurredAt: s.now()})
 		})
 		if !errors.Is(err, errStale) {
 			return err
@@ -284,7 +284,7 @@ func (s *Service) Cancel(ctx context.Context, ownerID, id string) (Event, error)
 		if err := e.transition(StatusCancelled); err != nil {
 			return err
 		}
-		return s.d.Publish(ctx, tx, SubjectEventCancelled, EventCancelled{EventID: e.ID, OwnerID: e.OwnerID, OccurredAt: s.now()})
+		return s.d.Publish(ctx, tx, messages.EventCancelled{EventID: e.ID, OwnerID: e.OwnerID, OccurredAt: s.now()})
 	})
 }
 
@@ -309,7 +309,7 @@ func (s *Service) Select(ctx context.Context, ownerID, id string, in SelectionIn
 		}
 		return Event{}, err
 	}
-	var opt *ai.Option
+	var opt *Option
 	for i := range rec.Recommendations {
 		if rec.Recommendations[i].OptionNumber == in.OptionNumber {
 			opt = &rec.Recommendations[i]
@@ -342,13 +342,13 @@ func period(start, end string) (time.Time, time.Time) {
 	return a.UTC(), b.AddDate(0, 0, 1).UTC()
 }
 
-func (s *Service) buildPlan(o ai.Option, in SelectionInput) (Plan, error) {
+func (s *Service) buildPlan(o Option, in SelectionInput) (Plan, error) {
 	today := s.d.Now().In(kst.Location).Format(time.DateOnly)
 	p := Plan{OptionNumber: o.OptionNumber, Title: o.Title, Concept: o.Concept, Description: o.Mechanics.Details,
 		Benefit: o.Title, Mechanic: o.Mechanics.Type, Method: o.ParticipationMethod.Type,
 		StartDate: o.Duration.StartDate, EndDate: o.Duration.EndDate,
 		EstimatedCost: o.EstimatedCost, ExpectedMetrics: o.ExpectedMetrics, Copy: o.Copy}
-	if p.Method == ai.ParticipationFirstCome {
+	if p.Method == messages.MethodFirstCome {
 		p.CouponCount = o.ParticipationMethod.CouponCount
 	} else {
 		p.WinnerCount = o.ParticipationMethod.CouponCount
@@ -376,20 +376,20 @@ func (s *Service) buildPlan(o ai.Option, in SelectionInput) (Plan, error) {
 	if pm := in.ParticipationMethod; pm != nil {
 		p.Method = pm.Type
 		p.CouponCount, p.WinnerCount = 0, 0
-		if pm.Type == ai.ParticipationFirstCome {
+		if pm.Type == messages.MethodFirstCome {
 			p.CouponCount = pm.CouponCount
 		} else {
 			p.WinnerCount = pm.CouponCount
 		}
 	}
-	if in.CouponCount != nil && p.Method == ai.ParticipationFirstCome {
+	if in.CouponCount != nil && p.Method == messages.MethodFirstCome {
 		p.CouponCount = *in.CouponCount
 	}
-	if in.WinnerCount != nil && p.Method == ai.ParticipationLottery {
+	if in.WinnerCount != nil && p.Method == messages.MethodLottery {
 		p.WinnerCount = *in.WinnerCount
 	}
 	if in.Copy != nil {
-		p.Copy = ai.Copy{Headline: strings.TrimSpace(in.Copy.Headline), Body: strings.TrimSpace(in.Copy.Body), Hashtags: cleanTags(in.Copy.Hashtags)}
+		p.Copy = Copy{Headline: strings.TrimSpace(in.Copy.Headline), Body: strings.TrimSpace(in.Copy.Body), Hashtags: cleanTags(in.Copy.Hashtags)}
 	}
 
 	var v apperr.Validation
@@ -412,9 +412,9 @@ func (s *Service) buildPlan(o ai.Option, in SelectionInput) (Plan, error) {
 		}
 	}
 	switch p.Method {
-	case ai.ParticipationFirstCome:
+	case messages.MethodFirstCome:
 		v.Check(p.CouponCount >= 1 && p.CouponCount <= maxCoupons, "couponCount", "invalid_coupon_count", "선착순 쿠폰 수는 1~100,000장이어야 합니다.")
-	case ai.ParticipationLottery:
+	case messages.MethodLottery:
 		v.Check(p.WinnerCount >= 1 && p.WinnerCount <= maxWinners, "winnerCount", "invalid_winner_count", "당첨 인원은 1~10,000명이어야 합니다.")
 	default:
 		v.Add("participationMethod.type", "invalid_participation_method", "참여 방식은 추첨형(LOTTERY) 또는 선착순형(FIRST_COME)이어야 합니다.")
@@ -456,7 +456,7 @@ func (s *Service) Approve(ctx context.Context, ownerID, id string, in ApproveInp
 	var v apperr.Validation
 	for _, c := range in.Channels {
 		c = strings.ToUpper(strings.TrimSpace(c))
-		if !slices.Contains(Channels, c) {
+		if !messages.ValidChannel(c) {
 			v.Add("channels", "invalid_channel", "알 수 없는 배포 채널입니다.")
 			break
 		}
@@ -484,31 +484,31 @@ func (s *Service) Approve(ctx context.Context, ownerID, id string, in ApproveInp
 				return err
 			}
 		}
-		return s.d.Publish(ctx, tx, SubjectEventApproved, approvedMessage(*e, now))
+		return s.d.Publish(ctx, tx, approvedMessage(*e, now))
 	})
 }
 
-func approvedMessage(e Event, now time.Time) EventApproved {
+func approvedMessage(e Event, now time.Time) messages.EventApproved {
 	p := e.Plan
-	return EventApproved{EventID: e.ID, OwnerID: e.OwnerID, StoreID: e.StoreID, StoreName: e.StoreName,
-		Industry: e.Industry, Region: strings.TrimSpace(e.RegionSido + " " + e.RegionSigungu), Purpose: string(e.Purpose),
-		Title: p.Title, Benefit: p.Benefit, Description: p.Description, Method: string(p.Method),
-		CouponCount: p.CouponCount, WinnerCount: p.WinnerCount, Mechanic: string(p.Mechanic),
+	return messages.EventApproved{EventID: e.ID, OwnerID: e.OwnerID, StoreID: e.StoreID, StoreName: e.StoreName,
+		Industry: e.Industry, Region: strings.TrimSpace(e.RegionSido + " " + e.RegionSigungu), Purpose: e.Purpose,
+		Title: p.Title, Benefit: p.Benefit, Description: p.Description, Method: p.Method,
+		CouponCount: p.CouponCount, WinnerCount: p.WinnerCount, Mechanic: p.Mechanic,
 		StartsAt: e.StartsAt, EndsAt: e.EndsAt, Channels: e.Channels, EstimatedCost: p.EstimatedCost.Max, OccurredAt: now}
 }
 
 // End closes an ACTIVE event at the owner's request.
 func (s *Service) End(ctx context.Context, ownerID, id string) (Event, error) {
-	return s.mutate(ctx, ownerID, id, func(tx *db.Tx, e *Event) error { return s.end(ctx, tx, e, EndOwner) })
+	return s.mutate(ctx, ownerID, id, func(tx *db.Tx, e *Event) error { return s.end(ctx, tx, e, messages.EndOwner) })
 }
 
-func (s *Service) end(ctx context.Context, tx *db.Tx, e *Event, reason string) error {
+func (s *Service) end(ctx context.Context, tx *db.Tx, e *Event, reason messages.EndReason) error {
 	if err := e.transition(StatusEnded); err != nil {
 		return err
 	}
 	now := s.now()
 	e.EndedAt, e.EndReason = now, reason
-	return s.d.Publish(ctx, tx, SubjectEventEnded, EventEnded{EventID: e.ID, OwnerID: e.OwnerID, Reason: reason, OccurredAt: now})
+	return s.d.Publish(ctx, tx, messages.EventEnded{EventID: e.ID, OwnerID: e.OwnerID, Reason: reason, OccurredAt: now})
 }
 
 // Tick activates approved events whose start has come and ends active
@@ -529,7 +529,7 @@ func (s *Service) Tick(ctx context.Context) (activated, ended int, err error) {
 				activated++
 			}
 			if e.Status == StatusActive && !now.Before(e.EndsAt) {
-				if err := s.end(ctx, tx, e, EndPeriodOver); err != nil {
+				if err := s.end(ctx, tx, e, messages.EndPeriodOver); err != nil {
 					return err
 				}
 				ended++
@@ -560,17 +560,17 @@ func (s *Service) RunTicker(ctx context.Context, interval time.Duration) {
 }
 
 // ConsumedSubjects are the messages HandleMessage applies.
-var ConsumedSubjects = []string{SubjectCouponsSoldOut, ai.SubjectRecommendationReady}
+var ConsumedSubjects = []string{messages.SubjectOf[messages.CouponsSoldOut](), messages.SubjectOf[messages.RecommendationReady]()}
 
 // HandleMessage is the idempotent consumer: first-come coupons sold out
 // end the event; a ready recommendation is recorded on it.
 func (s *Service) HandleMessage(ctx context.Context, tx *db.Tx, m bus.Message) error {
-	switch m.Subject {
-	case SubjectCouponsSoldOut:
-		x, err := bus.Decode[CouponsSoldOut](m)
-		if err != nil {
-			return bus.Permanent(err)
-		}
+	msg, err := messages.Decode(m.Subject, m.Data)
+	if err != nil {
+		return bus.Permanent(err)
+	}
+	switch x := msg.(type) {
+	case messages.CouponsSoldOut:
 		return s.apply(ctx, tx, x.EventID, func(e *Event) error {
 			if e.Status == StatusApproved {
 				if err := e.transition(StatusActive); err != nil {
@@ -580,13 +580,9 @@ func (s *Service) HandleMessage(ctx context.Context, tx *db.Tx, m bus.Message) e
 			if e.Status != StatusActive {
 				return nil // already ended or cancelled: nothing to do
 			}
-			return s.end(ctx, tx, e, EndSoldOut)
+			return s.end(ctx, tx, e, messages.EndSoldOut)
 		})
-	case ai.SubjectRecommendationReady:
-		x, err := bus.Decode[ai.RecommendationReady](m)
-		if err != nil {
-			return bus.Permanent(err)
-		}
+	case messages.RecommendationReady:
 		return s.apply(ctx, tx, x.EventID, func(e *Event) error {
 			e.AIProvider, e.RecommendedAt = x.AIProvider, x.GeneratedAt.UTC().Truncate(time.Microsecond)
 			return nil

@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/autoevent/autoevent/internal/ai"
 	"github.com/autoevent/autoevent/internal/event"
 	"github.com/autoevent/autoevent/internal/event/sqlstore"
+	"github.com/autoevent/autoevent/internal/messages"
 	"github.com/autoevent/autoevent/internal/platform/bus"
 	"github.com/autoevent/autoevent/internal/platform/db"
 	"github.com/autoevent/autoevent/internal/platform/db/dbtest"
@@ -22,14 +22,22 @@ func (fakeStores) StoreOf(context.Context, string, *http.Request) (event.StoreIn
 	return event.StoreInfo{ID: "s1", Name: "하늘빵집", Industry: "BAKERY", Sido: "서울특별시", Sigungu: "마포구"}, nil
 }
 
-// planner serves real local-planner recommendations.
-type planner struct{ p *ai.Planner }
+// recommendations serves a fixed recommendation in the shape of the AI
+// service's public API (the event service's own view of it).
+type recommendations struct{}
 
-func (f planner) Recommendation(_ context.Context, id string, _ *http.Request) (ai.Recommendation, error) {
-	req := ai.Request{EventID: id, StoreName: "하늘빵집", Industry: "BAKERY", Region: ai.Region{Sido: "서울특별시", Sigungu: "마포구"},
-		Purpose: ai.PurposeSales, ReferenceDate: time.Now()}
-	analysis, opts := f.p.Plan(req)
-	return ai.Recommendation{EventID: id, TrendAnalysis: analysis, Recommendations: opts, AIProvider: ai.ProviderLocal, GeneratedAt: time.Now()}, nil
+func (recommendations) Recommendation(_ context.Context, id string, _ *http.Request) (event.Recommendation, error) {
+	rec := event.Recommendation{AIProvider: "local", GeneratedAt: time.Now()}
+	for i, m := range []messages.Mechanic{messages.MechanicDiscount, messages.MechanicGift, messages.MechanicLottery} {
+		o := event.Option{OptionNumber: i + 1, Title: "하늘빵집 " + string(m) + " 이벤트", Concept: "동네 단골 만들기",
+			EstimatedCost:       event.EstimatedCost{Min: 100_000, Max: 300_000},
+			ParticipationMethod: event.ParticipationMethod{Type: messages.MethodLottery, CouponCount: 5},
+			Copy:                event.Copy{Headline: "갓 구운 빵", Body: "이번 주만!", Hashtags: []string{"#빵"}}}
+		o.Mechanics.Type, o.Mechanics.Details = m, "방문 고객 대상"
+		o.Duration.RecommendedDays = 14
+		rec.Recommendations = append(rec.Recommendations, o)
+	}
+	return rec, nil
 }
 
 type outbox struct {
@@ -39,10 +47,10 @@ type outbox struct {
 
 // publish records a message when its transaction commits, as the real
 // outbox row would only exist then.
-func (o *outbox) publish(_ context.Context, tx *db.Tx, subject string, _ any) error {
+func (o *outbox) publish(_ context.Context, tx *db.Tx, e bus.Event) error {
 	tx.AfterCommit(func() {
 		o.mu.Lock()
-		o.msgs = append(o.msgs, subject)
+		o.msgs = append(o.msgs, e.Subject())
 		o.mu.Unlock()
 	})
 	return nil
@@ -73,11 +81,7 @@ func newService(t *testing.T, d *db.DB, c *clock, o *outbox) *event.Service {
 	if err := st.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	p, err := ai.NewPlanner(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := event.NewService(event.Deps{DB: d, Store: st, Stores: fakeStores{}, Recommendations: planner{p}, Publish: o.publish, Now: c.now})
+	svc, err := event.NewService(event.Deps{DB: d, Store: st, Stores: fakeStores{}, Recommendations: recommendations{}, Publish: o.publish, Now: c.now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +98,7 @@ func TestTickActivatesAndEnds(t *testing.T) {
 		c := &clock{t: time.Date(2026, 3, 10, 15, 0, 0, 0, kst.Location)}
 		o := &outbox{}
 		a, b := newService(t, d, c, o), newService(t, d, c, o) // two replicas
-		ev, err := a.Create(ctx, "owner-1", event.CreateInput{Purpose: ai.PurposeSales}, nil)
+		ev, err := a.Create(ctx, "owner-1", event.CreateInput{Purpose: messages.PurposeSales}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,10 +140,10 @@ func TestTickActivatesAndEnds(t *testing.T) {
 				t.Fatalf("at %v: %s %v, want %s", s.at, got.Status, err, s.want)
 			}
 		}
-		if n := o.count(event.SubjectEventEnded); n != 1 {
+		if n := o.count(messages.SubjectOf[messages.EventEnded]()); n != 1 {
 			t.Errorf("EventEnded published %d times, want 1", n)
 		}
-		if n := o.count(event.SubjectEventApproved); n != 1 {
+		if n := o.count(messages.SubjectOf[messages.EventApproved]()); n != 1 {
 			t.Errorf("EventApproved published %d times, want 1", n)
 		}
 	})
@@ -153,9 +157,9 @@ func TestSoldOutMessage(t *testing.T) {
 		c := &clock{t: time.Now()}
 		o := &outbox{}
 		s := newService(t, d, c, o)
-		ev, _ := s.Create(ctx, "owner-1", event.CreateInput{Purpose: ai.PurposeNewCustomers}, nil)
+		ev, _ := s.Create(ctx, "owner-1", event.CreateInput{Purpose: messages.PurposeNewCustomers}, nil)
 		today := c.now().In(kst.Location).Format(time.DateOnly)
-		fc := &ai.ParticipationMethod{Type: ai.ParticipationFirstCome, CouponCount: 10}
+		fc := &event.ParticipationMethod{Type: messages.MethodFirstCome, CouponCount: 10}
 		if _, err := s.Select(ctx, "owner-1", ev.ID, event.SelectionInput{OptionNumber: 1, StartDate: &today, EndDate: &today, ParticipationMethod: fc}, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -164,7 +168,7 @@ func TestSoldOutMessage(t *testing.T) {
 		}
 		for _, id := range []string{"00000000-0000-7000-8000-000000000000", ev.ID} {
 			err := d.InTx(ctx, func(tx *db.Tx) error {
-				return s.HandleMessage(ctx, tx, bus.Message{ID: "m-" + id, Subject: event.SubjectCouponsSoldOut,
+				return s.HandleMessage(ctx, tx, bus.Message{ID: "m-" + id, Subject: messages.SubjectOf[messages.CouponsSoldOut](),
 					Data: []byte(`{"eventId":"` + id + `","issued":10}`)})
 			})
 			if err != nil {
@@ -172,7 +176,7 @@ func TestSoldOutMessage(t *testing.T) {
 			}
 		}
 		got, _ := s.Get(ctx, "owner-1", ev.ID)
-		if got.Status != event.StatusEnded || got.EndReason != event.EndSoldOut {
+		if got.Status != event.StatusEnded || got.EndReason != messages.EndSoldOut {
 			t.Errorf("after sold out: %s %s, want ENDED SOLD_OUT", got.Status, got.EndReason)
 		}
 	})

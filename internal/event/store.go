@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/autoevent/autoevent/internal/ai"
 	"github.com/autoevent/autoevent/internal/platform/db"
 )
 
@@ -37,8 +36,5 @@ type Stores interface {
 // Recommendations reads the AI recommendation of an event as the caller
 // (the ai service, in process or over HTTP with the credentials in r).
 type Recommendations interface {
-	Recommendation(ctx context.Context, eventID string, r *http.Request) (ai.Recommendation, error)
+	Recommendation(ctx context.Context, eventID string, r *http.Request) (Recommendation, error)
 }
-
-// Publisher writes a message to the outbox inside tx.
-type Publisher func(ctx context.Context, tx *db.Tx, subject string, payload any) error

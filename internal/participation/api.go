@@ -34,24 +34,28 @@ func (a *API) Routes(r *httpapi.Router) {
 	const svc = "participation"
 	r.Handle(httpapi.Route{Method: "POST", Pattern: "/api/v1/public/events/{id}/entries", Service: svc,
 		Summary: "Enter an event (one entry per phone number; Idempotency-Key honoured)",
-		Request: EntryInput{}, Response: EntryResult{}, Status: http.StatusCreated}, a.enter)
+		Request: EntryInput{}, Response: EntryResult{}, Status: http.StatusCreated,
+		Params: []httpapi.Param{{In: "header", Name: "Idempotency-Key", Description: "the same key and body answer the stored result"}},
+		Also:   []httpapi.Answer{{Status: http.StatusOK, Description: "This phone's earlier entry", Body: EntryResult{}}}}, a.enter)
 	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/public/event-codes/{code}", Service: svc,
 		Summary: "The public view of an event by its short code", Response: PublicEvent{}}, a.publicByCode)
 	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/public/events/{id}/coupons/{code}/qr.png", Service: svc,
-		Summary: "QR code (PNG) of a first-come coupon, to show at the counter"}, a.couponQR)
+		Summary: "QR code (PNG) of a first-come coupon, to show at the counter", MediaType: "image/png"}, a.couponQR)
 	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/events/{id}/participation", Service: svc, Access: httpapi.Owner,
 		Summary: "Participation summary: public code and URL, counts, coupon stock", Response: Overview{}}, a.overview)
 	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/events/{id}/participation/qr.png", Service: svc, Access: httpapi.Owner,
-		Summary: "In-store QR code (PNG) with the signed store-visit token"}, a.qrPNG)
+		Summary: "In-store QR code (PNG) with the signed store-visit token", MediaType: "image/png"}, a.qrPNG)
 	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/events/{id}/participation/qr.pdf", Service: svc, Access: httpapi.Owner,
-		Summary: "Printable A4 poster (PDF) with the in-store QR code"}, a.qrPDF)
+		Summary: "Printable A4 poster (PDF) with the in-store QR code", MediaType: "application/pdf"}, a.qrPDF)
 	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/events/{id}/entries", Service: svc, Access: httpapi.Owner,
-		Summary: "Entries (masked), paged, searchable by the last 4 digits (?last4=&page=&size=)", Response: EntryPage{}}, a.entries)
+		Summary: "Entries (masked), paged, searchable by the last 4 digits (?last4=&page=&size=)", Response: EntryPage{},
+		Params: []httpapi.Param{{Name: "last4", Description: "last 4 digits of the phone number"},
+			{Name: "page", Type: "integer"}, {Name: "size", Type: "integer"}}}, a.entries)
 	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/events/{id}/entries.csv", Service: svc, Access: httpapi.Owner,
-		Summary: "CSV export of the entries, masked"}, a.entriesCSV)
+		Summary: "CSV export of the entries, masked", MediaType: "text/csv"}, a.entriesCSV)
 	r.Handle(httpapi.Route{Method: "POST", Pattern: "/api/v1/events/{id}/entries.csv", Service: svc, Access: httpapi.Owner,
 		Summary: "CSV export with full names and phone numbers, after re-entering the password (403 reauth_failed)",
-		Request: UnmaskedExportInput{}}, a.entriesCSVUnmasked)
+		Request: UnmaskedExportInput{}, MediaType: "text/csv"}, a.entriesCSVUnmasked)
 	r.Handle(httpapi.Route{Method: "POST", Pattern: "/api/v1/events/{id}/coupons/{code}/redeem", Service: svc, Access: httpapi.Owner,
 		Summary: "Redeem a first-come coupon at the counter (exactly once)", Response: Redemption{}}, a.redeem)
 }

@@ -9,7 +9,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/autoevent/autoevent/internal/messages"
 	"github.com/autoevent/autoevent/internal/platform/apperr"
+	"github.com/autoevent/autoevent/internal/platform/bus"
 	"github.com/autoevent/autoevent/internal/platform/db"
 )
 
@@ -208,27 +210,27 @@ func (s *Service) commitEvent(ctx context.Context, tx *db.Tx, eventID string, ps
 	if err != nil {
 		return err
 	}
-	registered := make([]any, 0, len(ps))
+	registered := make([]bus.Event, 0, len(ps))
 	for i, p := range ps {
 		it := out.Items[i]
 		results[p] = pendingResult{entry: it.Entry, err: it.Err, soldOut: out.SoldOutNow}
 		if it.Err != nil || it.Entry.Repeat {
 			continue
 		}
-		registered = append(registered, ParticipantRegistered{
+		registered = append(registered, messages.ParticipantRegistered{
 			EventID: eventID, EntryNumber: it.Entry.EntryNumber, StoreVisit: it.Entry.StoreVisit,
 			Channel: p.entry.Channel, Marketing: it.Entry.Marketing, Coupon: it.Entry.CouponCode != "",
 			OccurredAt: it.Entry.CreatedAt,
 		})
 	}
-	if err := s.publishAll(ctx, tx, SubjectParticipantRegistered, registered); err != nil {
+	if err := s.publishAll(ctx, tx, registered); err != nil {
 		return err
 	}
 	if err := s.enqueueCouponNotices(ctx, tx, eventID, out.Items); err != nil {
 		return err
 	}
 	if out.SoldOutNow {
-		if err := s.d.Publish(ctx, tx, SubjectCouponsSoldOut, CouponsSoldOut{
+		if err := s.d.Publish(ctx, tx, messages.CouponsSoldOut{
 			EventID: eventID, Issued: out.Event.CouponsIssued, OccurredAt: now,
 		}); err != nil {
 			return err
@@ -284,17 +286,17 @@ func (s *Service) enqueueCouponNotices(ctx context.Context, tx *db.Tx, eventID s
 	return nil
 }
 
-// publishAll writes payloads to the outbox, in one statement when the app
-// gave a batch publisher.
-func (s *Service) publishAll(ctx context.Context, tx *db.Tx, subject string, payloads []any) error {
-	if len(payloads) == 0 {
+// publishAll writes events of one subject to the outbox, in one statement
+// when the app gave a batch publisher.
+func (s *Service) publishAll(ctx context.Context, tx *db.Tx, events []bus.Event) error {
+	if len(events) == 0 {
 		return nil
 	}
 	if s.d.PublishMany != nil {
-		return s.d.PublishMany(ctx, tx, subject, payloads)
+		return s.d.PublishMany(ctx, tx, events)
 	}
-	for _, p := range payloads {
-		if err := s.d.Publish(ctx, tx, subject, p); err != nil {
+	for _, e := range events {
+		if err := s.d.Publish(ctx, tx, e); err != nil {
 			return err
 		}
 	}

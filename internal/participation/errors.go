@@ -1,11 +1,14 @@
 package participation
 
-import "github.com/autoevent/autoevent/internal/platform/apperr"
+import (
+	"github.com/autoevent/autoevent/internal/messages"
+	"github.com/autoevent/autoevent/internal/platform/apperr"
+)
 
 // Errors of the participation service. Codes are stable; messages are shown
 // to customers and owners as is.
 var (
-	ErrEventNotFound   = apperr.New(apperr.NotFound, "event_not_found", "이벤트를 찾을 수 없습니다.")
+	ErrEventNotFound   = apperr.New(apperr.NotFound, messages.CodeEventNotFound, "이벤트를 찾을 수 없습니다.")
 	ErrEventNotActive  = apperr.New(apperr.Conflict, "event_not_active", "지금은 참여할 수 없는 이벤트입니다.")
 	ErrEventNotStarted = apperr.New(apperr.Conflict, "event_not_started", "아직 이벤트가 시작되지 않았습니다.")
 	ErrEventEnded      = apperr.New(apperr.Conflict, "event_ended", "이벤트가 종료되었습니다.")

@@ -1,13 +1,13 @@
 package participation
 
-import "time"
+import (
+	"time"
 
-// Participation methods and event states (copied from the event service's
-// messages; the participation service keeps its own copy of each event).
+	"github.com/autoevent/autoevent/internal/messages"
+)
+
+// Event states of the participation service's own copy of each event.
 const (
-	MethodLottery   = "LOTTERY"
-	MethodFirstCome = "FIRST_COME"
-
 	StatusActive    = "ACTIVE"
 	StatusEnded     = "ENDED"
 	StatusCancelled = "CANCELLED"
@@ -16,20 +16,20 @@ const (
 // Event is the participation service's copy of an approved event, with its
 // live counters.
 type Event struct {
-	ID          string    `json:"eventId"`
-	OwnerID     string    `json:"-"`
-	StoreID     string    `json:"-"`
-	Code        string    `json:"code"` // public short code: /e/{code}
-	Title       string    `json:"title"`
-	StoreName   string    `json:"storeName"`
-	Benefit     string    `json:"benefit"`
-	Description string    `json:"description"`
-	Method      string    `json:"method"`
-	CouponCount int       `json:"couponCount"`
-	WinnerCount int       `json:"winnerCount"`
-	StartsAt    time.Time `json:"startsAt"`
-	EndsAt      time.Time `json:"endsAt"`
-	Status      string    `json:"status"`
+	ID          string          `json:"eventId"`
+	OwnerID     string          `json:"-"`
+	StoreID     string          `json:"-"`
+	Code        string          `json:"code"` // public short code: /e/{code}
+	Title       string          `json:"title"`
+	StoreName   string          `json:"storeName"`
+	Benefit     string          `json:"benefit"`
+	Description string          `json:"description"`
+	Method      messages.Method `json:"method"`
+	CouponCount int             `json:"couponCount"`
+	WinnerCount int             `json:"winnerCount"`
+	StartsAt    time.Time       `json:"startsAt"`
+	EndsAt      time.Time       `json:"endsAt"`
+	Status      string          `json:"status"`
 
 	Entries         int64 `json:"entries"`
 	StoreVisits     int64 `json:"storeVisits"`
@@ -38,33 +38,42 @@ type Event struct {
 	SoldOut         bool  `json:"soldOut"`
 }
 
+// Phases of an event as customers see it (Public.Phase).
+const (
+	PhaseOpen       = "OPEN"
+	PhaseNotStarted = "NOT_STARTED"
+	PhaseEnded      = "ENDED"
+	PhaseSoldOut    = "SOLD_OUT"
+	PhaseCancelled  = "CANCELLED"
+)
+
 // Phase is what a customer sees of the event right now.
 func (e Event) Phase(now time.Time) string {
 	switch {
 	case e.Status == StatusCancelled:
-		return "CANCELLED"
+		return PhaseCancelled
 	case e.SoldOut:
-		return "SOLD_OUT"
+		return PhaseSoldOut
 	case e.Status != StatusActive:
-		return "ENDED"
+		return PhaseEnded
 	case now.Before(e.StartsAt):
-		return "NOT_STARTED"
+		return PhaseNotStarted
 	case !now.Before(e.EndsAt):
-		return "ENDED"
+		return PhaseEnded
 	}
-	return "OPEN"
+	return PhaseOpen
 }
 
 // AcceptErr says why an entry cannot be taken now, or nil.
 func (e Event) AcceptErr(now time.Time) error {
 	switch e.Phase(now) {
-	case "OPEN":
+	case PhaseOpen:
 		return nil
-	case "SOLD_OUT":
+	case PhaseSoldOut:
 		return ErrSoldOut
-	case "NOT_STARTED":
+	case PhaseNotStarted:
 		return ErrEventNotStarted
-	case "ENDED":
+	case PhaseEnded:
 		if e.Status == StatusActive {
 			return ErrEventEnded // the period is over
 		}
@@ -106,19 +115,19 @@ type EntryResult struct {
 
 // PublicEvent is what the public page and API show about an event.
 type PublicEvent struct {
-	EventID     string    `json:"eventId"`
-	Code        string    `json:"code"`
-	Title       string    `json:"title"`
-	StoreName   string    `json:"storeName"`
-	Benefit     string    `json:"benefit"`
-	Description string    `json:"description"`
-	Method      string    `json:"method"`
-	CouponCount int       `json:"couponCount"`
-	CouponsLeft int       `json:"couponsLeft"`
-	WinnerCount int       `json:"winnerCount"`
-	StartsAt    time.Time `json:"startsAt"`
-	EndsAt      time.Time `json:"endsAt"`
-	Phase       string    `json:"phase"` // OPEN, NOT_STARTED, ENDED, SOLD_OUT, CANCELLED
+	EventID     string          `json:"eventId"`
+	Code        string          `json:"code"`
+	Title       string          `json:"title"`
+	StoreName   string          `json:"storeName"`
+	Benefit     string          `json:"benefit"`
+	Description string          `json:"description"`
+	Method      messages.Method `json:"method"`
+	CouponCount int             `json:"couponCount"`
+	CouponsLeft int             `json:"couponsLeft"`
+	WinnerCount int             `json:"winnerCount"`
+	StartsAt    time.Time       `json:"startsAt"`
+	EndsAt      time.Time       `json:"endsAt"`
+	Phase       string          `json:"phase"` // OPEN, NOT_STARTED, ENDED, SOLD_OUT, CANCELLED
 }
 
 // Overview is the owner's participation summary of one event.

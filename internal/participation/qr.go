@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/autoevent/autoevent/internal/messages"
 	"github.com/go-pdf/fpdf"
 	qrcode "github.com/skip2/go-qrcode"
 )
@@ -75,7 +76,7 @@ func PosterPDF(e Event, publicURL, visitURL string) ([]byte, error) {
 			text(14, 52, e.Benefit)
 		}
 		text(16, 232, "휴대폰 카메라로 QR 코드를 찍어 참여하세요")
-		if e.Method == "LOTTERY" {
+		if e.Method == messages.MethodLottery {
 			text(11, 244, "매장에서 QR로 참여하시면 추첨 가산점이 적용됩니다.")
 		} else {
 			text(11, 244, "준비한 쿠폰이 모두 나가면 이벤트가 마감됩니다.")

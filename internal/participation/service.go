@@ -17,7 +17,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/autoevent/autoevent/internal/event"
+	"github.com/autoevent/autoevent/internal/messages"
 	"github.com/autoevent/autoevent/internal/participation/visit"
 	"github.com/autoevent/autoevent/internal/platform/apperr"
 	"github.com/autoevent/autoevent/internal/platform/authn"
@@ -26,15 +26,6 @@ import (
 	"github.com/autoevent/autoevent/internal/platform/db"
 	"github.com/autoevent/autoevent/internal/platform/phone"
 )
-
-// Publisher writes a message to the outbox inside tx (the app passes its
-// relay).
-type Publisher func(ctx context.Context, tx *db.Tx, subject string, payload any) error
-
-// BatchPublisher writes one message per payload to the outbox inside tx, in
-// order, as few statements as it can (the app passes the relay's
-// EnqueueMany).
-type BatchPublisher func(ctx context.Context, tx *db.Tx, subject string, payloads []any) error
 
 // Default limits; Deps fields override them.
 const (
@@ -51,11 +42,11 @@ type Deps struct {
 	DB      *db.DB
 	Store   Store
 	Cache   cache.Cache // rate limits and idempotency keys
-	Publish Publisher
+	Publish bus.Publisher
 	// PublishMany, when set, writes a batch's ParticipantRegistered
 	// messages in one statement; without it the committer calls Publish
 	// once per entry (a round trip each on PostgreSQL).
-	PublishMany BatchPublisher
+	PublishMany bus.BatchPublisher
 	// EnqueueWork, when set, writes a work item to the outbox inside tx
 	// (the app passes the relay's EnqueueWork): the committer uses it to
 	// queue one notification per coupon it issues (CouponNotifyJob), in
@@ -155,20 +146,23 @@ func NewService(d Deps) (*Service, error) {
 const ConsumerName = "participation-events"
 
 // ConsumedSubjects are the event lifecycle messages the service copies.
-var ConsumedSubjects = []string{event.SubjectEventApproved, event.SubjectEventEnded, event.SubjectEventCancelled}
+var ConsumedSubjects = []string{
+	messages.SubjectOf[messages.EventApproved](), messages.SubjectOf[messages.EventEnded](), messages.SubjectOf[messages.EventCancelled](),
+}
 
 // HandleEventMessage is the idempotent bus consumer keeping the local copy
 // of events.
 func (s *Service) HandleEventMessage(ctx context.Context, tx *db.Tx, m bus.Message) error {
-	switch m.Subject {
-	case event.SubjectEventApproved:
-		a, err := bus.Decode[event.EventApproved](m)
-		if err != nil {
-			return err
-		}
+	msg, err := messages.Decode(m.Subject, m.Data)
+	if err != nil {
+		return bus.Permanent(err)
+	}
+	switch x := msg.(type) {
+	case messages.EventApproved:
+		a := x
 		method := a.Method
-		if method != MethodFirstCome {
-			method = MethodLottery
+		if method != messages.MethodFirstCome {
+			method = messages.MethodLottery
 		}
 		e := Event{ID: a.EventID, OwnerID: a.OwnerID, StoreID: a.StoreID, Code: NewEventCode(), Title: a.Title,
 			StoreName: a.StoreName, Benefit: a.Benefit, Description: a.Description, Method: method,
@@ -180,20 +174,12 @@ func (s *Service) HandleEventMessage(ctx context.Context, tx *db.Tx, m bus.Messa
 		if err := s.d.Store.UpsertEvent(ctx, tx, e); err != nil {
 			return err
 		}
-	case event.SubjectEventEnded:
-		x, err := bus.Decode[event.EventEnded](m)
-		if err != nil {
-			return err
-		}
+	case messages.EventEnded:
 		if err := s.d.Store.SetStatus(ctx, tx, x.EventID, StatusEnded); err != nil {
 			return err
 		}
 		tx.AfterCommit(func() { s.forget(x.EventID) })
-	case event.SubjectEventCancelled:
-		x, err := bus.Decode[event.EventCancelled](m)
-		if err != nil {
-			return err
-		}
+	case messages.EventCancelled:
 		if err := s.d.Store.SetStatus(ctx, tx, x.EventID, StatusCancelled); err != nil {
 			return err
 		}
@@ -534,7 +520,7 @@ func (s *Service) Redeem(ctx context.Context, ownerID, eventID, code string) (Re
 	if err != nil {
 		return Redemption{}, err
 	}
-	if e.Method != MethodFirstCome {
+	if e.Method != messages.MethodFirstCome {
 		return Redemption{}, ErrNotFirstCome
 	}
 	code = strings.ToUpper(strings.TrimSpace(code))
@@ -544,7 +530,7 @@ func (s *Service) Redeem(ctx context.Context, ownerID, eventID, code string) (Re
 		if out, err = s.d.Store.Redeem(ctx, tx, eventID, code, s.d.Now()); err != nil {
 			return err
 		}
-		return s.d.Publish(ctx, tx, SubjectCouponRedeemed, CouponRedeemed{EventID: eventID, OccurredAt: out.RedeemedAt})
+		return s.d.Publish(ctx, tx, messages.CouponRedeemed{EventID: eventID, OccurredAt: out.RedeemedAt})
 	})
 	return out, err
 }

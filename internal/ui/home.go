@@ -5,6 +5,7 @@ import (
 	"net/url"
 
 	"github.com/autoevent/autoevent/internal/event"
+	"github.com/autoevent/autoevent/internal/ui/apiclient"
 )
 
 // homePage is the owner's "내 이벤트".
@@ -25,8 +26,8 @@ type homePage struct {
 // with status badges and the way to the next step of each.
 func (s *Site) handleHome(w http.ResponseWriter, r *http.Request) {
 	var p homePage
-	if err := s.call(w, r, "GET", "/api/v1/users/me", nil, &p); err != nil {
-		if needLogin(err) {
+	if err := s.api.Call(w, r, "GET", "/api/v1/users/me", nil, &p); err != nil {
+		if apiclient.NeedLogin(err) {
 			http.Redirect(w, r, "/login?next=/app", http.StatusSeeOther)
 			return
 		}
@@ -38,9 +39,9 @@ func (s *Site) handleHome(w http.ResponseWriter, r *http.Request) {
 	if c := r.URL.Query().Get("cursor"); c != "" && len(c) < 200 {
 		q += "&cursor=" + url.QueryEscape(c)
 	}
-	if err := s.call(w, r, "GET", q, nil, &page); err != nil {
-		p.EventsErr, _ = formErrors(err)
+	if err := s.api.Call(w, r, "GET", q, nil, &page); err != nil {
+		p.EventsErr, _ = apiclient.FormErrors(err)
 	}
 	p.Events, p.NextCursor = page.Items, page.NextCursor
-	s.render(w, r, http.StatusOK, "home.html", View{Title: "내 이벤트", SignedIn: true, Data: p})
+	s.html.Render(w, r, http.StatusOK, "home.html", View{Title: "내 이벤트", SignedIn: true, Data: p})
 }

@@ -12,8 +12,10 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/autoevent/autoevent/internal/messages"
 	"github.com/autoevent/autoevent/internal/platform/apperr"
 	"github.com/autoevent/autoevent/internal/platform/authn"
+	"github.com/autoevent/autoevent/internal/platform/bus"
 	"github.com/autoevent/autoevent/internal/platform/cache"
 	"github.com/autoevent/autoevent/internal/platform/db"
 	"github.com/autoevent/autoevent/internal/platform/phone"
@@ -43,15 +45,12 @@ type BusinessLookup interface {
 	Lookup(ctx context.Context, number string) (nts.Status, error)
 }
 
-// Publisher writes an event to the outbox in the caller's transaction.
-type Publisher func(ctx context.Context, tx *db.Tx, subject string, payload any) error
-
 // Deps are the service's collaborators.
 type Deps struct {
 	DB        *db.DB
 	Repo      Repository
 	Cache     cache.Cache
-	Publish   Publisher
+	Publish   bus.Publisher
 	Issuer    *authn.Issuer
 	Passwords *authn.Passwords
 	Cipher    *authn.FieldCipher
@@ -111,7 +110,7 @@ func (s *Service) Signup(ctx context.Context, in SignupInput) (SignupResult, err
 		if err := s.d.Repo.CreateUser(ctx, tx, u, store); err != nil {
 			return err
 		}
-		return s.d.Publish(ctx, tx, SubjectUserRegistered, UserRegistered{
+		return s.d.Publish(ctx, tx, messages.UserRegistered{
 			UserID: u.ID, StoreID: store.ID, Industry: store.Industry, Region: store.Region(),
 			Verification: u.Verification, OccurredAt: now,
 		})

@@ -7,8 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/autoevent/autoevent/internal/messages"
 	"github.com/autoevent/autoevent/internal/platform/apperr"
 	"github.com/autoevent/autoevent/internal/platform/authn"
+	"github.com/autoevent/autoevent/internal/platform/bus"
 	"github.com/autoevent/autoevent/internal/platform/cache"
 	"github.com/autoevent/autoevent/internal/platform/db"
 	"github.com/autoevent/autoevent/internal/platform/db/dbtest"
@@ -100,11 +102,11 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	f.svc = user.NewService(user.Deps{
 		DB: d, Repo: repo, Cache: f.cache, Issuer: issuer, Passwords: passwords, Cipher: cipher,
 		NTS: f.nts, NTSPolicy: policy, Now: f.clock.Now,
-		Publish: func(_ context.Context, tx *db.Tx, subject string, _ any) error {
+		Publish: func(_ context.Context, tx *db.Tx, e bus.Event) error {
 			if tx == nil {
 				return errors.New("published outside a transaction")
 			}
-			f.events = append(f.events, subject)
+			f.events = append(f.events, e.Subject())
 			return nil
 		},
 	})
@@ -133,7 +135,7 @@ func TestSignupVerificationAndCache(t *testing.T) {
 		if err != nil || res.User.Verification != user.Verified {
 			t.Fatalf("active signup = %+v, %v", res.User, err)
 		}
-		if len(f.events) != 1 || f.events[0] != user.SubjectUserRegistered {
+		if len(f.events) != 1 || f.events[0] != messages.SubjectOf[messages.UserRegistered]() {
 			t.Errorf("events = %v, want one UserRegistered", f.events)
 		}
 		_, err = f.svc.Signup(ctx, signup("b@example.kr", bnoB))

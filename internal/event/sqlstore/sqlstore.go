@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/autoevent/autoevent/internal/event"
+	"github.com/autoevent/autoevent/internal/messages"
 	"github.com/autoevent/autoevent/internal/platform/db"
 )
 
@@ -71,7 +72,7 @@ func scan(r interface{ Scan(...any) error }) (event.Event, error) {
 	if err != nil {
 		return event.Event{}, err
 	}
-	e.Purpose, e.Status = event.Purpose(purpose), event.Status(status)
+	e.Purpose, e.Status = messages.Purpose(purpose), event.Status(status)
 	if plan != "" {
 		e.Plan = new(event.Plan)
 		if err := json.Unmarshal([]byte(plan), e.Plan); err != nil {

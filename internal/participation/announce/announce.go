@@ -35,6 +35,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/autoevent/autoevent/internal/participation"
 	"github.com/autoevent/autoevent/internal/participation/notify"
 	"github.com/autoevent/autoevent/internal/participation/winners"
 	"github.com/autoevent/autoevent/internal/platform/apperr"
@@ -173,7 +174,7 @@ type Store interface {
 
 // Errors.
 var (
-	ErrEventNotFound = apperr.New(apperr.NotFound, "event_not_found", "이벤트를 찾을 수 없습니다.")
+	ErrEventNotFound = participation.ErrEventNotFound
 	ErrEventNotOpen  = apperr.New(apperr.Unprocessable, "event_not_open", "진행 중이거나 시작 전인 이벤트만 알릴 수 있습니다.")
 	ErrExists        = apperr.New(apperr.Conflict, "announcement_exists", "이 이벤트는 이미 지난 참여자에게 알렸습니다. 같은 이벤트의 광고는 한 번만 보낼 수 있습니다.")
 	ErrNoRecipients  = apperr.New(apperr.Unprocessable, "no_recipients", "광고 수신에 동의한 지난 참여자가 없습니다.")
@@ -313,6 +314,8 @@ func (s *Service) draft(ctx context.Context, ownerID, eventID string, in Input, 
 	v.Check(utf8.RuneCountInString(body) <= maxBodyRunes, "message", "message_too_long", "광고 문구는 500자 이내로 써 주세요.")
 	v.Check(!strings.Contains(body, "#{"), "message", "message_invalid", "문구에 '#{'는 쓸 수 없습니다.")
 	v.Check(utf8.RuneCountInString(contact) <= maxContactRunes, "contact", "contact_too_long", "연락처는 60자 이내로 써 주세요.")
+	smsEncodable(&v, "message", body)
+	smsEncodable(&v, "contact", contact)
 	if err := v.Err(); err != nil {
 		return Announcement{}, ev, err
 	}
@@ -339,12 +342,30 @@ func (s *Service) draft(ctx context.Context, ownerID, eventID string, in Input, 
 	if strings.Contains(preview, "#{") {
 		return Announcement{}, ev, ErrTemplateText
 	}
+	// The shop's name and the event title (in the default text) go out
+	// too; they are changed elsewhere, so say where.
+	if c := notify.Unencodable(preview); c != nil {
+		return Announcement{}, ev, apperr.InvalidField("message", CodeSMSUnsupportedChars,
+			"가게 이름이나 이벤트 제목에 문자로 보낼 수 없는 글자가 있어요: "+strings.Join(c, " ")+" — 가게 정보나 이벤트 제목에서 바꿔 주세요.")
+	}
 	// The longest real link must fit the carriers' limit as well.
 	if _, err := notify.TextChannel(strings.Replace(preview, optOutPlaceholder, s.optOutURL(strings.Repeat("X", tokenLen)), 1)); err != nil {
 		return Announcement{}, ev, apperr.InvalidField("message", "message_too_long", "광고 문구가 문자 한 통(LMS 2,000바이트)보다 깁니다. 줄여 주세요.")
 	}
 	a.Preview = preview
 	return a, ev, nil
+}
+
+// CodeSMSUnsupportedChars is the field code for text that SMS/LMS cannot
+// carry (EUC-KR has no code for it, e.g. an emoji).
+const CodeSMSUnsupportedChars = "sms_unsupported_characters"
+
+// smsEncodable records field as bad when EUC-KR cannot encode text, naming
+// the characters for the owner to change: SENS would refuse the send.
+func smsEncodable(v *apperr.Validation, field, text string) {
+	if c := notify.Unencodable(text); c != nil {
+		v.Add(field, CodeSMSUnsupportedChars, "문자에 보낼 수 없는 글자가 있어요: "+strings.Join(c, " ")+" — 지우거나 다른 글자로 바꿔 주세요.")
+	}
 }
 
 // open reports whether customers can take part in ev at t.

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/autoevent/autoevent/internal/messages"
 	"github.com/autoevent/autoevent/internal/participation"
 	"github.com/autoevent/autoevent/internal/participation/announce"
 	announcesql "github.com/autoevent/autoevent/internal/participation/announce/sqlstore"
@@ -137,7 +138,7 @@ func (f *fixture) event(owner string, start, end time.Time) string {
 	err := f.d.InTx(context.Background(), func(tx *db.Tx) error {
 		return f.entries.UpsertEvent(context.Background(), tx, participation.Event{ID: id, OwnerID: owner, Code: fmt.Sprint("code", f.events),
 			Title: "겨울 신메뉴 이벤트", StoreName: "행복베이커리", Benefit: "케이크 증정", Description: "-",
-			Method: participation.MethodLottery, StartsAt: start, EndsAt: end, Status: participation.StatusActive})
+			Method: messages.MethodLottery, StartsAt: start, EndsAt: end, Status: participation.StatusActive})
 	})
 	if err != nil {
 		f.t.Fatal(err)

@@ -32,7 +32,7 @@ func (a *API) Routes(r *httpapi.Router) {
 	r.Handle(httpapi.Route{Method: "POST", Pattern: "/api/v1/events/{id}/announcements", Service: svc, Access: httpapi.Owner,
 		Summary: "Announce the event by SMS/LMS advertising to past participants who consented (once per event; " +
 			"\"(광고)\", the shop's contact and an opt-out link added; never sent 21:00–08:00 KST: scheduled for 08:00 instead)",
-		Request: Input{}, Response: Announcement{}, Status: http.StatusCreated}, a.create)
+		Request: Input{}, Response: Announcement{}, Status: http.StatusCreated, Headers: []string{"Location"}}, a.create)
 	r.Handle(httpapi.Route{Method: "POST", Pattern: "/api/v1/events/{id}/announcements/preview", Service: svc, Access: httpapi.Owner,
 		Summary: "What POST …/announcements would send, to how many and when, without storing or sending anything",
 		Request: Input{}, Response: Announcement{}}, a.preview)

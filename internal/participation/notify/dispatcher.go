@@ -79,6 +79,7 @@ func (d *Dispatcher) Send(ctx context.Context, m Message) (Receipt, error) {
 }
 
 func (d *Dispatcher) fallback(m Message, content string) (*Fallback, error) {
+	m, content = smsCopy(m, content)
 	ch, err := TextChannel(content)
 	if err != nil {
 		return nil, err
@@ -87,6 +88,7 @@ func (d *Dispatcher) fallback(m Message, content string) (*Fallback, error) {
 }
 
 func (d *Dispatcher) sendText(ctx context.Context, m Message, content string, now time.Time) (Receipt, error) {
+	m, content = smsCopy(m, content)
 	ch, err := TextChannel(content)
 	if err != nil {
 		return Receipt{}, err
@@ -101,6 +103,19 @@ func (d *Dispatcher) sendText(ctx context.Context, m Message, content string, no
 		Subject:     subject(m, ch),
 		Advertising: m.Kind == Advertising,
 	})
+}
+
+// smsCopy prepares an informational message for SMS/LMS: our fixed
+// templates filled with the event's title and the shop's name may carry an
+// emoji, which the 알림톡 keeps but EUC-KR cannot encode, so the text copy
+// drops it rather than fail at the provider. Advertising is the owner's
+// own text, checked at input; Check refuses it unchanged.
+func smsCopy(m Message, content string) (Message, string) {
+	if m.Kind != Informational {
+		return m, content
+	}
+	m.Subject = StripUnencodable(m.Subject)
+	return m, StripUnencodable(content)
 }
 
 // subject trims the LMS subject to the carriers' limit; SMS has none.

@@ -165,8 +165,10 @@ func Render(content string, vars map[string]string) (string, error) {
 	}
 }
 
-// KoreanBytes counts bytes the way Korean carriers do (EUC-KR: ASCII 1
-// byte, everything else 2).
+// KoreanBytes counts bytes the way Korean carriers do: the EUC-KR length,
+// ASCII 1 byte and every other character EUC-KR encodes (Hangul, Hanja,
+// symbols) 2. A character EUC-KR cannot encode also counts 2; such a text
+// is refused by CheckEncodable anyway.
 func KoreanBytes(s string) int {
 	n := 0
 	for _, r := range s {
@@ -212,6 +214,15 @@ func Check(m Message, content string, ch Channel, now time.Time) error {
 	}
 	if KoreanBytes(content) > LMSMaxBytes {
 		return fmt.Errorf("%w: %d bytes", ErrTooLong, KoreanBytes(content))
+	}
+	if ch == ChannelSMS || ch == ChannelLMS {
+		text := content
+		if ch == ChannelLMS {
+			text += m.Subject
+		}
+		if err := CheckEncodable(text); err != nil {
+			return err
+		}
 	}
 	if m.Kind == Advertising {
 		if err := CheckConsent(m.Consent, now); err != nil {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/autoevent/autoevent/internal/messages"
 	"github.com/autoevent/autoevent/internal/participation"
 	"github.com/autoevent/autoevent/internal/participation/sqlstore"
 	"github.com/autoevent/autoevent/internal/platform/db"
@@ -31,7 +32,7 @@ func BenchmarkAddEntries(b *testing.B) {
 			now := time.Now()
 			err := d.InTx(ctx, func(tx *db.Tx) error {
 				return s.UpsertEvent(ctx, tx, participation.Event{ID: "ev", OwnerID: "o", Code: "code", Title: "t",
-					StoreName: "s", Benefit: "b", Description: "d", Method: participation.MethodLottery,
+					StoreName: "s", Benefit: "b", Description: "d", Method: messages.MethodLottery,
 					StartsAt: now.Add(-time.Hour), EndsAt: now.Add(time.Hour), Status: participation.StatusActive})
 			})
 			if err != nil {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/autoevent/autoevent/internal/messages"
 	"github.com/autoevent/autoevent/internal/participation"
 	"github.com/autoevent/autoevent/internal/platform/db"
 )
@@ -167,7 +168,7 @@ func (s *Store) AddEntries(ctx context.Context, tx *db.Tx, eventID string, now t
 	}
 	acceptErr := ev.AcceptErr(now)
 	seq, issued, visits := ev.Entries, ev.CouponsIssued, int64(0)
-	limited := ev.Method == participation.MethodFirstCome && ev.CouponCount > 0
+	limited := ev.Method == messages.MethodFirstCome && ev.CouponCount > 0
 	first := map[string]int{} // phone hash → first index in this batch
 	var dups [][2]int
 	var fresh []int

@@ -21,14 +21,14 @@ func (a *API) Routes(r *httpapi.Router) {
 	const svc = "participation"
 	r.Handle(httpapi.Route{Method: "POST", Pattern: "/api/v1/events/{id}/draws/commitment", Service: svc, Access: httpapi.Owner,
 		Summary:  "Publish the commitment (SHA-256 of a fresh secret seed) of the next draw; returns the pending draw",
-		Response: Draw{}, Status: http.StatusCreated}, a.commit)
+		Response: Draw{}, Status: http.StatusCreated,
+		Also: []httpapi.Answer{{Status: http.StatusOK, Description: "The commitment already published", Body: Draw{}}}}, a.commit)
 	r.Handle(httpapi.Route{Method: "POST", Pattern: "/api/v1/events/{id}/draws", Service: svc, Access: httpapi.Owner,
 		Summary: "Draw the winners (weighted, verifiable); a redraw names the draw it replaces and why",
 		Request: DrawInput{}, Response: Draw{}, Status: http.StatusCreated}, a.draw)
 	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/events/{id}/draws", Service: svc, Access: httpapi.Owner,
 		Summary: "The event's draws with winners and notification states", Response: EventDraws{}}, a.list)
-	// No GET …/draws/{drawId}: with the router's per-path 405 handlers it
-	// would conflict with …/draws/commitment; the list carries every draw.
+	// No GET …/draws/{drawId}: the list carries every draw.
 	r.Handle(httpapi.Route{Method: "POST", Pattern: "/api/v1/events/{id}/draws/{drawId}/winners/{entryNumber}/prize-delivered",
 		Service: svc, Access: httpapi.Owner, Summary: "Record that a winner received the prize (their data is then destroyed)",
 		Response: Winner{}}, a.delivered)
@@ -44,7 +44,8 @@ func (a *API) Routes(r *httpapi.Router) {
 		Summary:  "The proof of a draw (algorithm, commitment, seed, entry list hash, parameters, winners)",
 		Response: draw.Proof{}}, a.proof)
 	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/public/events/{id}/draws/{drawId}/entries.txt", Service: svc,
-		Summary: "The canonical entry list of a draw (\"entryNumber:weight\" lines, no personal data)"}, a.entries)
+		Summary:   "The canonical entry list of a draw (\"entryNumber:weight\" lines, no personal data)",
+		MediaType: "text/plain"}, a.entries)
 }
 
 func (a *API) commit(w http.ResponseWriter, r *http.Request) {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/autoevent/autoevent/internal/messages"
 	"github.com/autoevent/autoevent/internal/participation"
 	"github.com/autoevent/autoevent/internal/participation/winners"
 	"github.com/autoevent/autoevent/internal/platform/apperr"
@@ -53,7 +54,7 @@ func newCouponEnv(t *testing.T, d *db.DB, entrants, holders int) (*env, *couponE
 	e := newEnv(t, d, func(dp *winners.Deps) { dp.Entries = ce })
 	e.entries = ce.fakeEntries
 	ev := lottery("fc", owner)
-	ev.Method, ev.Status = winners.MethodFirstCome, winners.EventActive
+	ev.Method, ev.Status = messages.MethodFirstCome, winners.EventActive
 	e.entries.addEvent(ev, entrants, 0)
 	for n := int64(1); n <= int64(holders); n++ {
 		ce.codes["fc"][n] = "CPN" + strings.Repeat(string(rune('A'+n)), 9)

@@ -8,6 +8,8 @@ package winners
 import (
 	"context"
 	"time"
+
+	"github.com/autoevent/autoevent/internal/messages"
 )
 
 // Entrant is one entry as the draw needs it.
@@ -22,7 +24,7 @@ type EventInfo struct {
 	OwnerID   string
 	Title     string
 	StoreName string
-	Method    string // LOTTERY or FIRST_COME
+	Method    messages.Method
 	Status    string // ACTIVE, ENDED, CANCELLED
 	StartsAt  time.Time
 	EndsAt    time.Time

@@ -1,10 +1,13 @@
 package winners
 
-import "github.com/autoevent/autoevent/internal/platform/apperr"
+import (
+	"github.com/autoevent/autoevent/internal/participation"
+	"github.com/autoevent/autoevent/internal/platform/apperr"
+)
 
 // Errors of the draw and winner use cases.
 var (
-	ErrEventNotFound  = apperr.New(apperr.NotFound, "event_not_found", "이벤트를 찾을 수 없습니다.")
+	ErrEventNotFound  = participation.ErrEventNotFound
 	ErrDrawNotFound   = apperr.New(apperr.NotFound, "draw_not_found", "추첨 기록을 찾을 수 없습니다.")
 	ErrWinnerNotFound = apperr.New(apperr.NotFound, "winner_not_found", "당첨자를 찾을 수 없습니다.")
 	ErrNotLottery     = apperr.New(apperr.Unprocessable, "not_lottery", "추첨형 이벤트에서만 추첨할 수 있습니다.")

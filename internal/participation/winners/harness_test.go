@@ -9,11 +9,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/autoevent/autoevent/internal/messages"
 	"github.com/autoevent/autoevent/internal/participation/notify"
 	"github.com/autoevent/autoevent/internal/participation/winners"
 	"github.com/autoevent/autoevent/internal/participation/winners/sqlstore"
 	"github.com/autoevent/autoevent/internal/platform/apperr"
 	"github.com/autoevent/autoevent/internal/platform/authn"
+	"github.com/autoevent/autoevent/internal/platform/bus"
 	"github.com/autoevent/autoevent/internal/platform/db"
 )
 
@@ -152,10 +154,10 @@ type fakeOutbox struct {
 	events []published
 }
 
-func (o *fakeOutbox) publish(_ context.Context, tx *db.Tx, subject string, payload any) error {
+func (o *fakeOutbox) publish(_ context.Context, tx *db.Tx, e bus.Event) error {
 	tx.AfterCommit(func() {
 		o.mu.Lock()
-		o.events = append(o.events, published{subject, payload})
+		o.events = append(o.events, published{e.Subject(), e})
 		o.mu.Unlock()
 	})
 	return nil
@@ -251,7 +253,7 @@ func newEnv(t testing.TB, d *db.DB, opts ...option) *env {
 func (e *env) fakeSender() *fakeSender { return e.sender.(*fakeSender) }
 
 func lottery(id, ownerID string) winners.EventInfo {
-	return winners.EventInfo{EventID: id, OwnerID: ownerID, Title: "봄맞이 커피 이벤트", StoreName: "하늘카페", Method: winners.MethodLottery,
+	return winners.EventInfo{EventID: id, OwnerID: ownerID, Title: "봄맞이 커피 이벤트", StoreName: "하늘카페", Method: messages.MethodLottery,
 		Status: winners.EventEnded, StartsAt: t0.Add(-7 * 24 * time.Hour), EndsAt: t0.Add(-time.Hour), Code: "abc123"}
 }
 

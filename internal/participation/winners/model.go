@@ -2,13 +2,12 @@ package winners
 
 import (
 	"time"
+
+	"github.com/autoevent/autoevent/internal/messages"
 )
 
-// Event methods and states as the entry store reports them.
+// Event states as the entry store reports them.
 const (
-	MethodLottery   = "LOTTERY"
-	MethodFirstCome = "FIRST_COME"
-
 	EventActive    = "ACTIVE"
 	EventEnded     = "ENDED"
 	EventCancelled = "CANCELLED"
@@ -129,14 +128,14 @@ type EventDraws struct {
 
 // EventSummary is the part of the event shown beside its draws.
 type EventSummary struct {
-	ID        string    `json:"id"`
-	Title     string    `json:"title"`
-	StoreName string    `json:"storeName"`
-	Method    string    `json:"method"`
-	Status    string    `json:"status"`
-	StartsAt  time.Time `json:"startsAt"`
-	EndsAt    time.Time `json:"endsAt"`
-	Code      string    `json:"code,omitempty"`
+	ID        string          `json:"id"`
+	Title     string          `json:"title"`
+	StoreName string          `json:"storeName"`
+	Method    messages.Method `json:"method"`
+	Status    string          `json:"status"`
+	StartsAt  time.Time       `json:"startsAt"`
+	EndsAt    time.Time       `json:"endsAt"`
+	Code      string          `json:"code,omitempty"`
 }
 
 // Public returns the draw as shown to anyone: no notification state, no
@@ -154,7 +153,7 @@ func (d Draw) Public() Draw {
 // Lifecycle is what the retention job knows about an event.
 type Lifecycle struct {
 	EventID            string
-	Method             string
+	Method             messages.Method
 	EndedAt            time.Time // zero until EventEnded (or cancellation)
 	Cancelled          bool
 	NonWinnersPurgedAt time.Time

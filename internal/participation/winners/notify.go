@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/autoevent/autoevent/internal/messages"
 	"github.com/autoevent/autoevent/internal/participation/notify"
 	"github.com/autoevent/autoevent/internal/platform/apperr"
 	"github.com/autoevent/autoevent/internal/platform/bus"
@@ -120,7 +121,7 @@ func (s *Service) deliver(ctx context.Context, j notifyJob, attempt int, t notif
 	ev, err := s.entries.Event(ctx, j.EventID)
 	if err != nil {
 		if apperr.KindOf(err) == apperr.NotFound {
-			n.Code = "event_not_found"
+			n.Code = messages.CodeEventNotFound
 			return t.set(ctx, n)
 		}
 		return release(err)
@@ -202,6 +203,8 @@ func FailureCode(err error) string {
 	switch {
 	case errors.Is(err, notify.ErrRecipient):
 		return "invalid_recipient"
+	case errors.Is(err, notify.ErrUnencodable):
+		return "unencodable_text" // EUC-KR cannot carry it as SMS/LMS
 	case errors.Is(err, notify.ErrRejected):
 		return "rejected"
 	case errors.As(err, &se):

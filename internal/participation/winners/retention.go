@@ -5,7 +5,7 @@ import (
 	"errors"
 	"time"
 
-	"github.com/autoevent/autoevent/internal/event"
+	"github.com/autoevent/autoevent/internal/messages"
 	"github.com/autoevent/autoevent/internal/platform/apperr"
 	"github.com/autoevent/autoevent/internal/platform/bus"
 	"github.com/autoevent/autoevent/internal/platform/db"
@@ -13,30 +13,24 @@ import (
 
 // LifecycleSubjects are the event-service messages the retention job
 // follows (consumed with HandleLifecycle).
-var LifecycleSubjects = []string{event.SubjectEventApproved, event.SubjectEventEnded, event.SubjectEventCancelled}
+var LifecycleSubjects = []string{
+	messages.SubjectOf[messages.EventApproved](), messages.SubjectOf[messages.EventEnded](), messages.SubjectOf[messages.EventCancelled](),
+}
 
 // HandleLifecycle records approvals, ends and cancellations of events so
 // that the retention job knows which events to clean up and since when.
 // It runs inside the idempotent consumer's transaction.
 func (s *Service) HandleLifecycle(ctx context.Context, tx *db.Tx, m bus.Message) error {
-	switch m.Subject {
-	case event.SubjectEventApproved:
-		e, err := bus.Decode[event.EventApproved](m)
-		if err != nil {
-			return bus.Permanent(err)
-		}
+	msg, err := messages.Decode(m.Subject, m.Data)
+	if err != nil {
+		return bus.Permanent(err)
+	}
+	switch e := msg.(type) {
+	case messages.EventApproved:
 		return s.store.TouchLifecycle(ctx, tx, e.EventID, e.Method, false)
-	case event.SubjectEventEnded:
-		e, err := bus.Decode[event.EventEnded](m)
-		if err != nil {
-			return bus.Permanent(err)
-		}
+	case messages.EventEnded:
 		return s.store.SetEnded(ctx, tx, e.EventID, e.OccurredAt, false)
-	case event.SubjectEventCancelled:
-		e, err := bus.Decode[event.EventCancelled](m)
-		if err != nil {
-			return bus.Permanent(err)
-		}
+	case messages.EventCancelled:
 		return s.store.SetEnded(ctx, tx, e.EventID, e.OccurredAt, true)
 	}
 	return nil
@@ -106,7 +100,7 @@ func (s *Service) retain(ctx context.Context, lc Lifecycle, now time.Time) (int,
 		return 0, false, nil
 	case cancelled:
 		return purgeAll()
-	case method == MethodFirstCome:
+	case method == messages.MethodFirstCome:
 		if now.Before(endedAt.Add(s.retention.FirstComePeriod)) {
 			return 0, false, nil
 		}
@@ -147,6 +141,6 @@ func (s *Service) retain(ctx context.Context, lc Lifecycle, now time.Time) (int,
 
 // TouchEvent registers an event with the retention job without the bus
 // (for events approved before this service ran, and tests).
-func (s *Service) TouchEvent(ctx context.Context, eventID, method string) error {
+func (s *Service) TouchEvent(ctx context.Context, eventID string, method messages.Method) error {
 	return s.store.TouchLifecycle(ctx, s.db, eventID, method, false)
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/autoevent/autoevent/internal/messages"
 	"github.com/autoevent/autoevent/internal/participation/winners"
 	"github.com/autoevent/autoevent/internal/platform/db"
 	"github.com/autoevent/autoevent/internal/platform/db/dbtest"
@@ -76,7 +77,7 @@ func TestRetentionFirstComeCancelledAndUndrawn(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		fc := lottery("fc", owner)
-		fc.Method = winners.MethodFirstCome
+		fc.Method = messages.MethodFirstCome
 		cx := lottery("cx", owner)
 		cx.Status = winners.EventCancelled
 		un := lottery("un", owner)

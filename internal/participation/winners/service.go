@@ -14,10 +14,12 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/autoevent/autoevent/internal/messages"
 	"github.com/autoevent/autoevent/internal/participation"
 	"github.com/autoevent/autoevent/internal/participation/draw"
 	"github.com/autoevent/autoevent/internal/participation/notify"
 	"github.com/autoevent/autoevent/internal/platform/apperr"
+	"github.com/autoevent/autoevent/internal/platform/bus"
 	"github.com/autoevent/autoevent/internal/platform/db"
 	"github.com/autoevent/autoevent/internal/platform/phone"
 )
@@ -25,9 +27,6 @@ import (
 // NotifyQueue is the work queue of winner and coupon-holder
 // notifications (the entry side queues the coupon items on it).
 const NotifyQueue = participation.NotifyQueue
-
-// Publisher writes an event to the outbox inside tx (the app's a.publish).
-type Publisher func(ctx context.Context, tx *db.Tx, subject string, payload any) error
 
 // Queue is a work queue fed through the outbox (jobs.Queue satisfies it).
 type Queue interface {
@@ -53,7 +52,7 @@ type Deps struct {
 	DB      *db.DB
 	Store   Store
 	Entries Entries
-	Publish Publisher
+	Publish bus.Publisher
 	Queue   Queue
 	Sender  Sender
 	Sealer  Sealer
@@ -86,7 +85,7 @@ type Service struct {
 	db        *db.DB
 	store     Store
 	entries   Entries
-	publish   Publisher
+	publish   bus.Publisher
 	queue     Queue
 	sender    Sender
 	sealer    Sealer
@@ -154,7 +153,7 @@ func (s *Service) event(ctx context.Context, ownerID, eventID string) (EventInfo
 // drawable: lotteries only, while ACTIVE (on demand: the entry list is
 // fixed at that moment; later entries do not take part) or once ENDED.
 func (s *Service) drawable(ev EventInfo) error {
-	if ev.Method != MethodLottery {
+	if ev.Method != messages.MethodLottery {
 		return ErrNotLottery
 	}
 	switch ev.Status {
@@ -361,7 +360,7 @@ func (s *Service) Draw(ctx context.Context, ownerID, eventID string, in DrawInpu
 		if err := s.store.TouchLifecycle(ctx, tx, eventID, ev.Method, true); err != nil {
 			return err
 		}
-		if err := s.publish(ctx, tx, participation.SubjectWinnerSelected, participation.WinnerSelected{
+		if err := s.publish(ctx, tx, messages.WinnerSelected{
 			EventID: eventID, DrawID: d.ID, EntryNumbers: proof.Winners, EntryCount: proof.EntryCount, OccurredAt: now,
 		}); err != nil {
 			return err

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/autoevent/autoevent/internal/participation"
+	"github.com/autoevent/autoevent/internal/messages"
 	"github.com/autoevent/autoevent/internal/participation/draw"
 	"github.com/autoevent/autoevent/internal/participation/winners"
 	"github.com/autoevent/autoevent/internal/platform/apperr"
@@ -83,7 +83,7 @@ func TestDrawRules(t *testing.T) {
 		e := newEnv(t, d)
 		base := lottery("ev", owner)
 		fc := base
-		fc.EventID, fc.Method = "fc", winners.MethodFirstCome
+		fc.EventID, fc.Method = "fc", messages.MethodFirstCome
 		cancelled := base
 		cancelled.EventID, cancelled.Status = "cx", winners.EventCancelled
 		early := base
@@ -303,10 +303,10 @@ func TestWinnerSelectedAndJobsCommitWithTheDraw(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(e.outbox.events) != 1 || e.outbox.events[0].Subject != participation.SubjectWinnerSelected {
+		if len(e.outbox.events) != 1 || e.outbox.events[0].Subject != messages.SubjectOf[messages.WinnerSelected]() {
 			t.Fatalf("outbox = %+v, want one WinnerSelected", e.outbox.events)
 		}
-		ws := e.outbox.events[0].Payload.(participation.WinnerSelected)
+		ws := e.outbox.events[0].Payload.(messages.WinnerSelected)
 		if ws.DrawID != dr.ID || len(ws.EntryNumbers) != 4 || ws.EntryCount != 30 {
 			t.Fatalf("WinnerSelected = %+v", ws)
 		}

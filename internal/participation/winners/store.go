@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/autoevent/autoevent/internal/messages"
 	"github.com/autoevent/autoevent/internal/platform/db"
 )
 
@@ -69,7 +70,7 @@ type Store interface {
 
 	// TouchLifecycle records an event the retention job must watch;
 	// reopen clears a finished retention (a new draw has new winners).
-	TouchLifecycle(ctx context.Context, q db.Querier, eventID, method string, reopen bool) error
+	TouchLifecycle(ctx context.Context, q db.Querier, eventID string, method messages.Method, reopen bool) error
 	// SetEnded records the end (or cancellation) of an event.
 	SetEnded(ctx context.Context, q db.Querier, eventID string, at time.Time, cancelled bool) error
 	// RetentionDue lists events whose personal data is not all destroyed.

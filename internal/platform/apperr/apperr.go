@@ -27,6 +27,7 @@ const (
 	TooManyRequests
 	Unavailable
 	Gone
+	MethodNotAllowed // a known path asked with a method it does not take
 )
 
 // FieldError names one bad input field.
@@ -139,4 +140,6 @@ var (
 	ErrTooLarge        = New(TooLarge, "body_too_large", "요청 본문이 너무 큽니다.")
 	ErrRateLimited     = New(TooManyRequests, "rate_limited", "요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.")
 	ErrUnavailable     = New(Unavailable, "unavailable", "일시적으로 사용할 수 없습니다. 잠시 후 다시 시도해 주세요.")
+	// ErrInternal is what clients see of any unclassified failure.
+	ErrInternal = New(Internal, "internal", "서버 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.")
 )

@@ -129,7 +129,7 @@ func BenchmarkRelay(b *testing.B) {
 				for i := 0; i < b.N; i += 1000 {
 					if err := d.InTx(ctx, func(tx *db.Tx) error {
 						for range min(1000, b.N-i) {
-							if _, err := r.Enqueue(ctx, tx, "events.bench.relay", testEvent{N: i}); err != nil {
+							if _, err := r.enqueue(ctx, tx, "events.bench.relay", testEvent{N: i}); err != nil {
 								return err
 							}
 						}
@@ -195,7 +195,7 @@ func BenchmarkOutboxLatency(b *testing.B) {
 					<-tick.C
 					var id string
 					if err := d.InTx(ctx, func(tx *db.Tx) (err error) {
-						id, err = r.Enqueue(ctx, tx, "events.bench.latency", testEvent{N: i})
+						id, err = r.enqueue(ctx, tx, "events.bench.latency", testEvent{N: i})
 						return err
 					}); err != nil {
 						b.Fatal(err)

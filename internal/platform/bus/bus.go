@@ -3,9 +3,9 @@
 // By default the NATS server runs inside the process (file storage under the
 // data directory, no port opened); Config.URL switches to an external NATS.
 // Services never publish directly: they write an outbox row in the same
-// database transaction as their state change (Relay.Enqueue), and the Relay
-// publishes it with the row id as the broker message id, so a re-publish
-// inside the duplicate window is dropped. Consumers (Bus.Consume) record
+// database transaction as their state change (Relay.Publish of a typed
+// Event), and the Relay publishes it with the row id as the broker message
+// id, so a re-publish inside the duplicate window is dropped. Consumers (Bus.Consume) record
 // each processed message id in their own transaction, so a redelivery is
 // applied once. Jobs go through work-queue streams (Bus.PublishWork,
 // Bus.Work) served by bounded worker pools.

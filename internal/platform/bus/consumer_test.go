@@ -10,10 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
-
 	"github.com/autoevent/autoevent/internal/platform/db"
+	"github.com/autoevent/autoevent/internal/platform/db/dbtest"
 )
 
 func withDropAck(f func(Message) bool) Option { return func(o *consumerOpts) { o.dropAck = f } }
@@ -34,14 +32,6 @@ func applyHandler(ctx context.Context, tx *db.Tx, m Message) error {
 	}
 	_, err = tx.ExecContext(ctx, "INSERT INTO test_applied (msg_id, n) VALUES (?, ?)", m.ID, ev.N)
 	return err
-}
-
-func publishRaw(t testing.TB, b *Bus, subject, id string, data []byte) {
-	t.Helper()
-	msg := &nats.Msg{Subject: b.wire(subject), Data: data}
-	if _, err := b.js.PublishMsg(context.Background(), msg, jetstream.WithMsgID(id)); err != nil {
-		t.Fatalf("publish: %v", err)
-	}
 }
 
 func consume(t testing.TB, b *Bus, d *db.DB, name string, subjects []string, h Handler, opts ...Option) *Consumer {
@@ -66,7 +56,7 @@ func TestConsumerReceivesOutboxEvents(t *testing.T) {
 		var id string
 		before := time.Now()
 		if err := d.InTx(ctx, func(tx *db.Tx) (err error) {
-			id, err = r.Enqueue(ctx, tx, "events.test.hello", testEvent{N: 7})
+			id, err = r.enqueue(ctx, tx, "events.test.hello", testEvent{N: 7})
 			return err
 		}); err != nil {
 			t.Fatal(err)
@@ -96,7 +86,7 @@ func TestConsumerAppliesRepublishedMessageOnce(t *testing.T) {
 		publishRaw(t, b, "events.test.dup", "same-id", []byte(`{"n":1}`))
 		time.Sleep(300 * time.Millisecond) // outside the window: stored again
 		publishRaw(t, b, "events.test.dup", "same-id", []byte(`{"n":1}`))
-		if msgs := streamMsgs(t, b, StreamEvents); len(msgs) != 2 {
+		if msgs := brokerEvents(t, b); len(msgs) != 2 {
 			t.Fatalf("stream holds %d messages, want 2 copies", len(msgs))
 		}
 		c := consume(t, b, d, "dup", []string{"events.test.dup"}, applyHandler)
@@ -247,10 +237,10 @@ func TestConsumerDeadLetters(t *testing.T) {
 					t.Errorf("handler calls = %d, want %d", got, tt.wantCalls)
 				}
 				dl := lastDeadLetter(t, b, "dlq."+name+"."+subject)
-				if got := dl.Header.Get(HeaderError); got != tt.wantErrHeader {
+				if got := dl.Header[HeaderError]; got != tt.wantErrHeader {
 					t.Errorf("%s = %q, want %q", HeaderError, got, tt.wantErrHeader)
 				}
-				if got := dl.Header.Get(HeaderMessageID); got != "x"+strconv.Itoa(i) {
+				if got := dl.Header[HeaderMessageID]; got != "x"+strconv.Itoa(i) {
 					t.Errorf("%s = %q, want x%d", HeaderMessageID, got, i)
 				}
 				if string(dl.Data) != `{"n":1}` {
@@ -258,30 +248,13 @@ func TestConsumerDeadLetters(t *testing.T) {
 				}
 				// Terminated: nothing pending (within less than the ack
 				// wait), nothing recorded as processed.
-				eventually(t, time.Second, "message terminated", func() bool {
-					info, err := c.cons.Info(context.Background())
-					return err == nil && info.NumAckPending == 0 && info.NumPending == 0
-				})
+				eventually(t, time.Second, "message terminated", func() bool { return settled(t, b, c) })
 				if got := countRows(t, d, "SELECT COUNT(*) FROM bus_processed_messages WHERE consumer = ?", name); got != 0 {
 					t.Errorf("processed records = %d, want 0", got)
 				}
 			})
 		}
 	})
-}
-
-func lastDeadLetter(t testing.TB, b *Bus, subject string) *jetstream.RawStreamMsg {
-	t.Helper()
-	ctx := context.Background()
-	s, err := b.js.Stream(ctx, b.streamName(StreamDLQ))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := s.GetLastMsgForSubject(ctx, b.wire(subject))
-	if err != nil {
-		t.Fatalf("dead letter on %s: %v", subject, err)
-	}
-	return m
 }
 
 func TestConsumerStopFinishesInFlight(t *testing.T) {
@@ -317,45 +290,197 @@ func TestConsumerStopFinishesInFlight(t *testing.T) {
 		// The ack is sent before Stop returns; an external server may apply
 		// it a moment after answering our info request. Less than the ack
 		// wait (2 s), so an unacknowledged message would still show.
-		eventually(t, time.Second, "message acknowledged", func() bool {
-			info, err := c.cons.Info(context.Background())
-			return err == nil && info.NumAckPending == 0 && info.NumPending == 0
-		})
+		eventually(t, time.Second, "message acknowledged", func() bool { return settled(t, b, c) })
 	})
 }
 
+// A consumer of several subjects gets those and no other. The last event
+// is a barrier: one worker handles in order, so once it is applied an
+// unwanted earlier one would have been too.
 func TestConsumerMultipleSubjects(t *testing.T) {
 	matrix(t, nil, func(t *testing.T, d *db.DB, b *Bus) {
 		createApplied(t, d)
-		for i, s := range []string{"events.a.one", "events.b.two", "events.c.three"} {
+		for i, s := range []string{"events.a.one", "events.b.two", "events.c.three", "events.a.four"} {
 			publishRaw(t, b, s, fmt.Sprint("m", i), []byte(fmt.Sprintf(`{"n":%d}`, i)))
 		}
-		c, err := b.Consume(context.Background(), d, "multi", []string{"events.a.>", "events.c.three"}, applyHandler)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Stop()
-		eventually(t, 5*time.Second, "two events applied", func() bool {
-			return countRows(t, d, "SELECT COUNT(*) FROM test_applied") >= 2
+		consume(t, b, d, "multi", []string{"events.a.>", "events.c.three"}, applyHandler)
+		eventually(t, 5*time.Second, "the last event applied", func() bool {
+			return countRows(t, d, "SELECT COUNT(*) FROM test_applied WHERE n = 3") == 1
 		})
-		time.Sleep(100 * time.Millisecond)
-		if got, all := countRows(t, d, "SELECT COUNT(*) FROM test_applied WHERE n IN (0, 2)"), countRows(t, d, "SELECT COUNT(*) FROM test_applied"); got != 2 || all != 2 {
-			t.Errorf("applied = %d of %d, want the 2 matching events only", got, all)
-		}
-		// A server that takes several filters is given the exact subjects,
-		// so it never delivers the unwanted message at all.
-		info, err := c.cons.Info(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if b.multiFilter() {
-			if len(info.Config.FilterSubjects) != 2 || info.Delivered.Consumer != 2 {
-				t.Errorf("filters %q, delivered %d; want the 2 subjects and 2 deliveries", info.Config.FilterSubjects, info.Delivered.Consumer)
-			}
-		} else if info.Config.FilterSubject != b.wire("events.>") {
-			t.Errorf("filter %q, want the widened %q", info.Config.FilterSubject, b.wire("events.>"))
+		if got, all := countRows(t, d, "SELECT COUNT(*) FROM test_applied WHERE n IN (0, 2, 3)"), countRows(t, d, "SELECT COUNT(*) FROM test_applied"); got != 3 || all != 3 {
+			t.Errorf("applied = %d of %d, want the 3 matching events only", got, all)
 		}
 	})
+}
+
+// A NATS server that takes several filters (≥ 2.10) is given the exact
+// subjects, so it never delivers the unwanted message at all; an older one
+// gets the widened filter.
+func TestNATSConsumerFilters(t *testing.T) {
+	for _, kind := range []string{"embedded", "external"} {
+		t.Run(kind, func(t *testing.T) {
+			b, d := openNATS(t, kind, nil), openSQLite(t)
+			createApplied(t, d)
+			for i, s := range []string{"events.a.one", "events.b.two", "events.c.three"} {
+				publishRaw(t, b, s, fmt.Sprint("m", i), []byte(fmt.Sprintf(`{"n":%d}`, i)))
+			}
+			c := consume(t, b, d, "multi", []string{"events.a.>", "events.c.three"}, applyHandler)
+			eventually(t, 5*time.Second, "two events applied", func() bool {
+				return countRows(t, d, "SELECT COUNT(*) FROM test_applied") == 2
+			})
+			info, err := c.cons.Info(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b.multiFilter() {
+				if len(info.Config.FilterSubjects) != 2 || info.Delivered.Consumer != 2 {
+					t.Errorf("filters %q, delivered %d; want the 2 subjects and 2 deliveries", info.Config.FilterSubjects, info.Delivered.Consumer)
+				}
+			} else if info.Config.FilterSubject != b.wire("events.>") {
+				t.Errorf("filter %q, want the widened %q", info.Config.FilterSubject, b.wire("events.>"))
+			}
+		})
+	}
+}
+
+// With one worker (the default) a consumer applies events in the order
+// they were published, across batches.
+func TestConsumerKeepsPublishOrder(t *testing.T) {
+	matrix(t, nil, func(t *testing.T, d *db.DB, b *Bus) {
+		ctx := context.Background()
+		r := runRelay(t, d, b)
+		const n = 150
+		for i := range n {
+			if err := d.InTx(ctx, func(tx *db.Tx) error {
+				subject := []string{"events.test.order.a", "events.test.order.b"}[i%2]
+				_, err := r.enqueue(ctx, tx, subject, testEvent{N: i})
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var mu sync.Mutex
+		var got []int
+		c := consume(t, b, d, "ordered", []string{"events.test.order.>"}, func(ctx context.Context, tx *db.Tx, m Message) error {
+			ev, err := Decode[testEvent](m)
+			if err != nil {
+				return Permanent(err)
+			}
+			mu.Lock()
+			got = append(got, ev.N)
+			mu.Unlock()
+			return nil
+		}, WithBatch(16))
+		eventually(t, 10*time.Second, "all handled", func() bool { return c.Stats().Handled == n })
+		mu.Lock()
+		defer mu.Unlock()
+		for i, v := range got {
+			if v != i {
+				t.Fatalf("event %d handled at position %d: order %v…, want publish order", v, i, got[:min(len(got), i+3)])
+			}
+		}
+	})
+}
+
+// Two processes running the same named consumer share its events: each is
+// delivered to one of them, and both take part. The first handler of each
+// process waits until the other process has one too (a barrier, not a
+// timing guess). Each process has its own database here: a handler that
+// waits inside its transaction would otherwise hold SQLite's one writer
+// from the other process (scaled deployments share PostgreSQL, whose
+// processed-ids table the other contract tests cover).
+func TestConsumerReplicasShareEvents(t *testing.T) {
+	for _, be := range backends {
+		t.Run(be.name, func(t *testing.T) {
+			t.Parallel()
+			for _, dialect := range []db.Dialect{db.SQLite, db.Postgres} {
+				t.Run(string(dialect), func(t *testing.T) {
+					dbs := []*db.DB{dbtest.Open(t, dialect), dbtest.Open(t, dialect)}
+					for _, d := range dbs {
+						if err := Migrate(context.Background(), d); err != nil {
+							t.Fatal(err)
+						}
+						createApplied(t, d)
+					}
+					b1, b2 := be.pair(t, nil)
+					const n = 40
+					for i := range n {
+						publishRaw(t, b1, "events.test.shared", fmt.Sprint("s", i), []byte(fmt.Sprintf(`{"n":%d}`, i)))
+					}
+					meet := newRendezvous(2)
+					handler := func(who int) Handler {
+						return func(ctx context.Context, tx *db.Tx, m Message) error {
+							if err := meet.arrive(ctx, who); err != nil {
+								return err
+							}
+							return applyHandler(ctx, tx, m)
+						}
+					}
+					c1 := consume(t, b1, dbs[0], "shared", []string{"events.test.shared"}, handler(0), WithBatch(1))
+					c2 := consume(t, b2, dbs[1], "shared", []string{"events.test.shared"}, handler(1), WithBatch(1))
+					eventually(t, 15*time.Second, "all applied", func() bool { return c1.Stats().Handled+c2.Stats().Handled == n })
+					if s1, s2 := c1.Stats(), c2.Stats(); s1.Handled == 0 || s2.Handled == 0 || s1.Failed+s2.Failed != 0 {
+						t.Errorf("stats %+v and %+v, want both replicas to take part, no failures", s1, s2)
+					}
+					seen := map[string]int{}
+					for _, d := range dbs {
+						rows, err := d.QueryContext(context.Background(), "SELECT msg_id FROM test_applied")
+						if err != nil {
+							t.Fatal(err)
+						}
+						for rows.Next() {
+							var id string
+							if err := rows.Scan(&id); err != nil {
+								t.Fatal(err)
+							}
+							seen[id]++
+						}
+						rows.Close()
+					}
+					if len(seen) != n {
+						t.Errorf("distinct events applied = %d, want %d", len(seen), n)
+					}
+					for id, k := range seen {
+						if k != 1 {
+							t.Errorf("event %s applied %d times across the replicas, want 1", id, k)
+						}
+					}
+				})
+			}
+		})
+	}
+}
+
+// rendezvous holds the first caller of each party until every party has
+// arrived once; later calls pass straight through.
+type rendezvous struct {
+	mu      sync.Mutex
+	arrived map[int]bool
+	parties int
+	all     chan struct{}
+}
+
+func newRendezvous(parties int) *rendezvous {
+	return &rendezvous{arrived: map[int]bool{}, parties: parties, all: make(chan struct{})}
+}
+
+func (r *rendezvous) arrive(ctx context.Context, who int) error {
+	r.mu.Lock()
+	if !r.arrived[who] {
+		r.arrived[who] = true
+		if len(r.arrived) == r.parties {
+			close(r.all)
+		}
+	}
+	r.mu.Unlock()
+	select {
+	case <-r.all:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(10 * time.Second):
+		return errors.New("the other party never arrived")
+	}
 }
 
 func TestVersionAtLeast(t *testing.T) {
@@ -373,7 +498,7 @@ func TestVersionAtLeast(t *testing.T) {
 }
 
 func TestConsumeRejectsBadInput(t *testing.T) {
-	b := openBus(t, "embedded", nil)
+	b := openNATS(t, "embedded", nil)
 	d := openSQLite(t)
 	nop := func(context.Context, *db.Tx, Message) error { return nil }
 	tests := []struct {

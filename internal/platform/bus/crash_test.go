@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -40,8 +41,14 @@ const crashAckWait = time.Second // redelivery of what the killed child held
 
 func crashBusConfig(dir string) Config {
 	return Config{
-		DataDir:    dir,
-		MaxDeliver: 5,
+		DataDir: dir,
+		// Each kill costs every message the child had fetched and not yet
+		// acknowledged one delivery: that is how a message that crashes
+		// its consumer every time (a poison pill) ends in the dead-letter
+		// stream after MaxDeliver. Twenty kills in a row must not turn
+		// into poison verdicts on healthy messages here, so the limit is
+		// far above the kill count (dead-lettering has its own tests).
+		MaxDeliver: 100,
 		Backoff:    []time.Duration{50 * time.Millisecond},
 		AckWait:    crashAckWait,
 		JobAckWait: crashAckWait,
@@ -92,13 +99,14 @@ func TestCrashChild(t *testing.T) {
 			t.Fatal(err)
 		}
 		errRollback := errors.New("rollback")
+		var ready sync.Once // the parent kills only after the first commit
 		for w := range 2 {
 			go func() {
 				rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), uint64(w)))
 				for {
 					err := d.InTx(ctx, func(tx *db.Tx) error {
 						// One to three rows: their events go out as one
-						// event or as a batch row (EnqueueMany).
+						// event or as a batch row (enqueueMany).
 						var events []any
 						for range 1 + rng.IntN(3) {
 							id := uuid.NewString()
@@ -107,7 +115,7 @@ func TestCrashChild(t *testing.T) {
 							}
 							events = append(events, map[string]string{"row": id})
 						}
-						if _, err := r.EnqueueMany(ctx, tx, "events.crash.row", events); err != nil {
+						if _, err := r.enqueueMany(ctx, tx, "events.crash.row", events); err != nil {
 							return err
 						}
 						if rng.IntN(7) == 0 {
@@ -117,6 +125,9 @@ func TestCrashChild(t *testing.T) {
 					})
 					if err != nil && !errors.Is(err, errRollback) {
 						fmt.Fprintln(os.Stderr, "child write:", err)
+					}
+					if err == nil {
+						ready.Do(func() { _ = os.WriteFile(os.Getenv(crashMarkerEnv), nil, 0o600) })
 					}
 					time.Sleep(3 * time.Millisecond) // enough load; the kills are the point
 				}
@@ -227,6 +238,7 @@ func TestOutboxSurvivesKill9(t *testing.T) {
 	}
 	for _, dialect := range []db.Dialect{db.SQLite, db.Postgres} {
 		t.Run(string(dialect), func(t *testing.T) {
+			t.Parallel() // own database and NATS dir: the two runs overlap
 			dsn := crashDSN(t, dialect)
 			d := prepareCrashDB(t, dsn)
 			natsDir := t.TempDir()
@@ -234,9 +246,17 @@ func TestOutboxSurvivesKill9(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(seed), 0))
 			t.Logf("seed %d, %d kills", seed, iterations)
 			began := time.Now()
+			marker := filepath.Join(t.TempDir(), "committing")
 			for range iterations {
-				cmd, out := startChild(t, crashModeEnv+"=outbox", crashDSNEnv+"="+dsn, crashNATSEnv+"="+natsDir)
-				time.Sleep(150*time.Millisecond + time.Duration(rng.Int64N(int64(450*time.Millisecond))))
+				_ = os.Remove(marker)
+				cmd, out := startChild(t, crashModeEnv+"=outbox", crashDSNEnv+"="+dsn, crashNATSEnv+"="+natsDir, crashMarkerEnv+"="+marker)
+				// Kill at a random point of the child's work, however long
+				// a busy machine takes to start it.
+				eventually(t, 30*time.Second, "the child's first commit", func() bool {
+					_, err := os.Stat(marker)
+					return err == nil
+				})
+				time.Sleep(time.Duration(rng.Int64N(int64(450 * time.Millisecond))))
 				kill9(t, cmd, out)
 			}
 
@@ -318,6 +338,7 @@ func TestWorkJobSurvivesKill9(t *testing.T) {
 	}
 	for _, dialect := range []db.Dialect{db.SQLite, db.Postgres} {
 		t.Run(string(dialect), func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			dsn := crashDSN(t, dialect)
 			d := prepareCrashDB(t, dsn)

@@ -55,7 +55,7 @@ func NewRelay(d *db.DB, b *Bus, logger *slog.Logger) *Relay {
 	return &Relay{d: d, b: b, log: logger.With("component", "outbox-relay"), wake: make(chan struct{}, 1)}
 }
 
-// Notify wakes the relay (non-blocking). Enqueue calls it after commit.
+// Notify wakes the relay (non-blocking). enqueue calls it after commit.
 func (r *Relay) Notify() {
 	select {
 	case r.wake <- struct{}{}:
@@ -63,11 +63,11 @@ func (r *Relay) Notify() {
 	}
 }
 
-// Enqueue writes an event to the outbox inside tx and wakes the relay once
+// enqueue writes an event to the outbox inside tx and wakes the relay once
 // tx commits. subject must be under "events." ("events.user.registered").
 // payload is encoded as JSON; json.RawMessage and []byte are taken as JSON
 // text and must be valid. The returned id is the broker message id.
-func (r *Relay) Enqueue(ctx context.Context, tx *db.Tx, subject string, payload any) (string, error) {
+func (r *Relay) enqueue(ctx context.Context, tx *db.Tx, subject string, payload any) (string, error) {
 	if !validSubject(subject, "events") {
 		return "", fmt.Errorf("%w: %q", ErrSubject, subject)
 	}
@@ -85,15 +85,15 @@ func (r *Relay) Enqueue(ctx context.Context, tx *db.Tx, subject string, payload 
 	return id.String(), nil
 }
 
-// EnqueueMany writes one event per payload to the outbox inside tx, all
+// enqueueMany writes one event per payload to the outbox inside tx, all
 // with the same subject, as ONE outbox row carrying the batch (a group
 // committer writing hundreds of events per transaction would otherwise
 // spend its database time inserting, marking and deleting their rows). The
 // relay publishes every event as its own message, in the order given, with
 // the message id "<row id>.<index>"; those ids are returned in payload
-// order. Like Enqueue it wakes the relay once tx commits. On error nothing
+// order. Like enqueue it wakes the relay once tx commits. On error nothing
 // was written that tx's rollback does not remove.
-func (r *Relay) EnqueueMany(ctx context.Context, tx *db.Tx, subject string, payloads []any) ([]string, error) {
+func (r *Relay) enqueueMany(ctx context.Context, tx *db.Tx, subject string, payloads []any) ([]string, error) {
 	if !validSubject(subject, "events") {
 		return nil, fmt.Errorf("%w: %q", ErrSubject, subject)
 	}
@@ -101,12 +101,12 @@ func (r *Relay) EnqueueMany(ctx context.Context, tx *db.Tx, subject string, payl
 	case len(payloads) == 0:
 		return nil, nil
 	case len(payloads) == 1:
-		id, err := r.Enqueue(ctx, tx, subject, payloads[0])
+		id, err := r.enqueue(ctx, tx, subject, payloads[0])
 		return []string{id}, err
 	case len(payloads) > maxRowEvents:
 		var ids []string
 		for start := 0; start < len(payloads); start += maxRowEvents {
-			part, err := r.EnqueueMany(ctx, tx, subject, payloads[start:min(start+maxRowEvents, len(payloads))])
+			part, err := r.enqueueMany(ctx, tx, subject, payloads[start:min(start+maxRowEvents, len(payloads))])
 			if err != nil {
 				return nil, err
 			}
@@ -424,7 +424,7 @@ send:
 		if row.batch > 0 {
 			var events []json.RawMessage
 			if err := json.Unmarshal(row.payload, &events); err != nil || len(events) != row.batch {
-				// Written by EnqueueMany, so this is corruption of the
+				// Written by enqueueMany, so this is corruption of the
 				// database: the row stays pending (visible as outbox lag)
 				// for an operator, without holding up the others.
 				r.log.Error("outbox row does not decode; left pending", "id", row.id, "batch", row.batch, "err", err)

@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
-
 	"github.com/autoevent/autoevent/internal/platform/db"
 )
 
@@ -31,7 +29,7 @@ func TestOutboxPublishesCommittedRowsOnce(t *testing.T) {
 			err := d.InTx(ctx, func(tx *db.Tx) error {
 				// Some transactions carry several events.
 				for j := range 1 + i%3 {
-					id, err := r.Enqueue(ctx, tx, "events.test.created", testEvent{N: i*10 + j})
+					id, err := r.enqueue(ctx, tx, "events.test.created", testEvent{N: i*10 + j})
 					if err != nil {
 						return err
 					}
@@ -59,13 +57,13 @@ func TestOutboxPublishesCommittedRowsOnce(t *testing.T) {
 			s, err := r.Stats(ctx)
 			return err == nil && s.Pending == 0
 		})
-		msgs := streamMsgs(t, b, StreamEvents)
+		msgs := brokerEvents(t, b)
 		if len(msgs) != len(committed) {
 			t.Fatalf("stream holds %d messages, want %d (one per committed row)", len(msgs), len(committed))
 		}
 		seen := map[string]bool{}
 		for i, m := range msgs {
-			id := m.Header.Get(jetstream.MsgIDHeader)
+			id := m.ID
 			want, ok := committed[id]
 			if !ok {
 				t.Fatalf("message %d has id %q, which no committed row has (rolled back: %v)", i, id, contains(rolledBack, id))
@@ -78,7 +76,7 @@ func TestOutboxPublishesCommittedRowsOnce(t *testing.T) {
 			if err := json.Unmarshal(m.Data, &ev); err != nil || ev.N != want {
 				t.Errorf("message %s payload = %s (%v), want n=%d", id, m.Data, err, want)
 			}
-			if got, want := m.Subject, b.wire("events.test.created"); got != want {
+			if got, want := m.Subject, "events.test.created"; got != want {
 				t.Errorf("subject = %q, want %q", got, want)
 			}
 			// One relay, rows committed one transaction at a time: the
@@ -99,7 +97,7 @@ func TestOutboxRepublishInsideWindowIsDropped(t *testing.T) {
 		r := runRelay(t, d, b)
 		var id string
 		err := d.InTx(ctx, func(tx *db.Tx) (err error) {
-			id, err = r.Enqueue(ctx, tx, "events.test.once", map[string]string{"k": "v"})
+			id, err = r.enqueue(ctx, tx, "events.test.once", map[string]string{"k": "v"})
 			return err
 		})
 		if err != nil {
@@ -123,7 +121,7 @@ func TestOutboxRepublishInsideWindowIsDropped(t *testing.T) {
 		if got := r.duplicates.Load(); got != 1 {
 			t.Errorf("duplicates = %d, want 1", got)
 		}
-		if msgs := streamMsgs(t, b, StreamEvents); len(msgs) != 1 {
+		if msgs := brokerEvents(t, b); len(msgs) != 1 {
 			t.Errorf("stream holds %d messages, want 1", len(msgs))
 		}
 	})
@@ -138,14 +136,14 @@ func TestOutboxTailIsRepublishedOnStart(t *testing.T) {
 		r := NewRelay(d, b, nil)
 		for i := range 4 {
 			if err := d.InTx(ctx, func(tx *db.Tx) error {
-				_, err := r.Enqueue(ctx, tx, "events.test.tail", testEvent{N: i})
+				_, err := r.enqueue(ctx, tx, "events.test.tail", testEvent{N: i})
 				return err
 			}); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if err := d.InTx(ctx, func(tx *db.Tx) error { // and a batch row of 6
-			_, err := r.EnqueueMany(ctx, tx, "events.test.tail", []any{testEvent{N: 4}, testEvent{N: 5}, testEvent{N: 6},
+			_, err := r.enqueueMany(ctx, tx, "events.test.tail", []any{testEvent{N: 4}, testEvent{N: 5}, testEvent{N: 6},
 				testEvent{N: 7}, testEvent{N: 8}, testEvent{N: 9}})
 			return err
 		}); err != nil {
@@ -171,7 +169,7 @@ func TestOutboxTailIsRepublishedOnStart(t *testing.T) {
 		}
 		// A row published long ago falls outside the tail.
 		if err := d.InTx(ctx, func(tx *db.Tx) error {
-			if _, err := r.Enqueue(ctx, tx, "events.test.tail", testEvent{N: 99}); err != nil {
+			if _, err := r.enqueue(ctx, tx, "events.test.tail", testEvent{N: 99}); err != nil {
 				return err
 			}
 			_, err := tx.ExecContext(ctx, "UPDATE bus_outbox SET published_at = ? WHERE payload = ?",
@@ -184,7 +182,7 @@ func TestOutboxTailIsRepublishedOnStart(t *testing.T) {
 		if p, dup := second.published.Load(), second.duplicates.Load(); p != 10 || dup != 10 {
 			t.Errorf("restart re-published %d (%d duplicates), want 10 (10)", p, dup)
 		}
-		if msgs := streamMsgs(t, b, StreamEvents); len(msgs) != 10 {
+		if msgs := brokerEvents(t, b); len(msgs) != 10 {
 			t.Errorf("stream holds %d messages, want 10", len(msgs))
 		}
 	})
@@ -236,11 +234,11 @@ func TestEnqueueRejectsBadInput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := d.InTx(ctx, func(tx *db.Tx) error {
-				_, err := r.Enqueue(ctx, tx, tt.subject, tt.payload)
+				_, err := r.enqueue(ctx, tx, tt.subject, tt.payload)
 				return err
 			})
 			if !errors.Is(err, tt.want) {
-				t.Errorf("Enqueue(%q) err = %v, want %v", tt.subject, err, tt.want)
+				t.Errorf("enqueue(%q) err = %v, want %v", tt.subject, err, tt.want)
 			}
 		})
 	}
@@ -251,7 +249,7 @@ func TestEnqueueRejectsBadInput(t *testing.T) {
 
 func TestOutboxStatsAndCollector(t *testing.T) {
 	d := openSQLite(t)
-	b := openBus(t, "embedded", nil)
+	b := openNATS(t, "embedded", nil)
 	r := NewRelay(d, b, nil)
 	ctx := context.Background()
 	old := time.Now().Add(-3 * time.Second)
@@ -323,7 +321,7 @@ func TestEnqueueManyWritesEveryRowInOrder(t *testing.T) {
 		}
 		errRollback := errors.New("rollback")
 		if err := d.InTx(ctx, func(tx *db.Tx) error {
-			if _, err := r.EnqueueMany(ctx, tx, "events.test.rolledback", []any{testEvent{N: -1}}); err != nil {
+			if _, err := r.enqueueMany(ctx, tx, "events.test.rolledback", []any{testEvent{N: -1}}); err != nil {
 				return err
 			}
 			return errRollback
@@ -332,31 +330,31 @@ func TestEnqueueManyWritesEveryRowInOrder(t *testing.T) {
 		}
 		var ids []string
 		if err := d.InTx(ctx, func(tx *db.Tx) (err error) {
-			ids, err = r.EnqueueMany(ctx, tx, "events.test.many", payloads)
+			ids, err = r.enqueueMany(ctx, tx, "events.test.many", payloads)
 			return err
 		}); err != nil {
 			t.Fatal(err)
 		}
 		if len(ids) != n {
-			t.Fatalf("EnqueueMany returned %d ids, want %d", len(ids), n)
+			t.Fatalf("enqueueMany returned %d ids, want %d", len(ids), n)
 		}
 		eventually(t, 20*time.Second, "outbox drained", func() bool {
 			s, err := r.Stats(ctx)
 			return err == nil && s.Pending == 0
 		})
-		msgs := streamMsgs(t, b, StreamEvents)
+		msgs := brokerEvents(t, b)
 		if len(msgs) != n {
 			t.Fatalf("stream holds %d messages, want %d", len(msgs), n)
 		}
 		for i, m := range msgs {
-			if got := m.Header.Get(jetstream.MsgIDHeader); got != ids[i] {
+			if got := m.ID; got != ids[i] {
 				t.Fatalf("message %d id = %s, want %s (payload order)", i, got, ids[i])
 			}
 			var ev testEvent
 			if err := json.Unmarshal(m.Data, &ev); err != nil || ev.N != i {
 				t.Fatalf("message %d payload = %s (%v), want n=%d", i, m.Data, err, i)
 			}
-			if got, want := m.Subject, b.wire("events.test.many"); got != want {
+			if got, want := m.Subject, "events.test.many"; got != want {
 				t.Fatalf("message %d subject = %q, want %q", i, got, want)
 			}
 		}
@@ -365,7 +363,7 @@ func TestEnqueueManyWritesEveryRowInOrder(t *testing.T) {
 
 func TestEnqueueManyRejectsBadInput(t *testing.T) {
 	d := openSQLite(t)
-	b := openBus(t, "embedded", nil)
+	b := openNATS(t, "embedded", nil)
 	r := NewRelay(d, b, nil)
 	ctx := context.Background()
 	tests := []struct {
@@ -381,7 +379,7 @@ func TestEnqueueManyRejectsBadInput(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			err := d.InTx(ctx, func(tx *db.Tx) error {
-				_, err := r.EnqueueMany(ctx, tx, tc.subject, tc.payloads)
+				_, err := r.enqueueMany(ctx, tx, tc.subject, tc.payloads)
 				return err
 			})
 			if !errors.Is(err, tc.want) {
@@ -408,7 +406,7 @@ func TestOutboxTailOfBatchRows(t *testing.T) {
 				for i := range payloads {
 					payloads[i] = testEvent{N: k*maxRowEvents + i}
 				}
-				if _, err := r.EnqueueMany(ctx, tx, "events.test.bigtail", payloads); err != nil {
+				if _, err := r.enqueueMany(ctx, tx, "events.test.bigtail", payloads); err != nil {
 					return err
 				}
 			}
@@ -431,7 +429,7 @@ func TestOutboxTailOfBatchRows(t *testing.T) {
 				t.Errorf("run %d: published %d (%d duplicates), want %d (%d)", run, p, dup, want, map[bool]int{true: want}[run == 1])
 			}
 		}
-		if msgs := streamMsgs(t, b, StreamEvents); len(msgs) != want {
+		if msgs := brokerEvents(t, b); len(msgs) != want {
 			t.Errorf("stream holds %d messages, want %d", len(msgs), want)
 		}
 	})

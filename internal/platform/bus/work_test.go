@@ -10,13 +10,6 @@ import (
 	"time"
 )
 
-// eachBus runs fn on the embedded and the external server.
-func eachBus(t *testing.T, mod func(*Config), fn func(t *testing.T, b *Bus)) {
-	for _, kind := range busKinds {
-		t.Run(kind, func(t *testing.T) { fn(t, openBus(t, kind, mod)) })
-	}
-}
-
 func work(t testing.TB, ctx context.Context, b *Bus, queue string, workers int, h WorkHandler, opts ...Option) *Consumer {
 	t.Helper()
 	c, err := b.Work(ctx, queue, workers, h, opts...)
@@ -164,7 +157,7 @@ func TestWorkDeadLettersFailingJob(t *testing.T) {
 			t.Errorf("attempts = %d, want MaxDeliver = 3", got)
 		}
 		dl := lastDeadLetter(t, b, "dlq.work_flaky.jobs.flaky")
-		if got := dl.Header.Get(HeaderError); got != "provider down" {
+		if got := dl.Header[HeaderError]; got != "provider down" {
 			t.Errorf("%s = %q, want provider down", HeaderError, got)
 		}
 		if n, err := b.DeadLetters(context.Background()); err != nil || n != 1 {
@@ -178,7 +171,7 @@ func TestWorkDeadLettersFailingJob(t *testing.T) {
 }
 
 func TestWorkRejectsBadInput(t *testing.T) {
-	b := openBus(t, "embedded", nil)
+	b := openNATS(t, "embedded", nil)
 	ctx := context.Background()
 	nop := func(context.Context, Message) error { return nil }
 	if _, err := b.Work(ctx, "a.b", 1, nop); !errors.Is(err, ErrName) {
@@ -193,4 +186,44 @@ func TestWorkRejectsBadInput(t *testing.T) {
 	if _, err := b.QueueDepth(ctx, "*"); !errors.Is(err, ErrName) {
 		t.Errorf("QueueDepth(*) err = %v, want ErrName", err)
 	}
+}
+
+// Two processes working one queue share its jobs: each job runs once, and
+// both take part (their first jobs wait for each other: a barrier).
+func TestWorkQueueSharedByTwoProcesses(t *testing.T) {
+	eachPair(t, nil, func(t *testing.T, b1, b2 *Bus) {
+		const jobs = 12
+		publishJobs(t, b1, "shared", jobs)
+		meet := newRendezvous(2)
+		var mu sync.Mutex
+		runs := map[string]int{}
+		handler := func(who int) WorkHandler {
+			return func(ctx context.Context, m Message) error {
+				if err := meet.arrive(ctx, who); err != nil {
+					return err
+				}
+				mu.Lock()
+				runs[m.ID]++
+				mu.Unlock()
+				return nil
+			}
+		}
+		ctx := context.Background()
+		c1 := work(t, ctx, b1, "shared", 1, handler(0))
+		c2 := work(t, ctx, b2, "shared", 1, handler(1))
+		eventually(t, 15*time.Second, "all jobs done", func() bool { return c1.Stats().Handled+c2.Stats().Handled == jobs })
+		if h1, h2 := c1.Stats().Handled, c2.Stats().Handled; h1 == 0 || h2 == 0 {
+			t.Errorf("processes ran %d and %d jobs, want both to take part", h1, h2)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if len(runs) != jobs {
+			t.Errorf("distinct jobs run = %d, want %d", len(runs), jobs)
+		}
+		for id, n := range runs {
+			if n != 1 {
+				t.Errorf("job %s ran %d times, want 1", id, n)
+			}
+		}
+	})
 }

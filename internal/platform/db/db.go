@@ -48,6 +48,10 @@ type Config struct {
 	Synchronous string
 	// MaxConns bounds the PostgreSQL pool and the SQLite reader pool.
 	MaxConns int
+	// VerifyOnly makes Migrate check that every migration is applied
+	// instead of applying them (scaled mode: `autoevent migrate` applies
+	// them once, and a replica whose schema is behind refuses to start).
+	VerifyOnly bool
 }
 
 // DB is an open database: a reader pool and a writer pool. On SQLite the
@@ -58,6 +62,8 @@ type DB struct {
 	read    *sql.DB
 	write   *sql.DB
 	sync    string // SQLite synchronous setting of the writer
+	// verifyOnly: Migrate checks instead of applying (Config.VerifyOnly).
+	verifyOnly bool
 }
 
 // Open opens and pings the database described by cfg.
@@ -82,7 +88,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		pool.SetMaxOpenConns(cfg.MaxConns)
 		pool.SetMaxIdleConns(cfg.MaxConns)
 		pool.SetConnMaxIdleTime(5 * time.Minute)
-		d := &DB{dialect: Postgres, read: pool, write: pool}
+		d := &DB{dialect: Postgres, read: pool, write: pool, verifyOnly: cfg.VerifyOnly}
 		if err := d.Ping(ctx); err != nil {
 			pool.Close()
 			return nil, err
@@ -131,7 +137,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	}
 	read.SetMaxOpenConns(cfg.MaxConns)
 	read.SetMaxIdleConns(cfg.MaxConns)
-	d := &DB{dialect: SQLite, read: read, write: write, sync: sync}
+	d := &DB{dialect: SQLite, read: read, write: write, sync: sync, verifyOnly: cfg.VerifyOnly}
 	if err := d.Ping(ctx); err != nil {
 		d.Close()
 		return nil, err

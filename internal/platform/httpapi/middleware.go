@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -143,7 +144,9 @@ func AccessLog(m *Metrics) Middleware {
 	}
 }
 
-// Recover turns a panic into a 500 problem and logs it.
+// Recover turns a panic into a 500 problem and logs it with its stack.
+// Put it inside RequestIDs (and AccessLog), so the log line and the
+// problem carry the request id and the 500 is counted.
 func Recover() Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -152,8 +155,8 @@ func Recover() Middleware {
 					if p == http.ErrAbortHandler {
 						panic(p)
 					}
-					LoggerFrom(r.Context()).Error("panic", "panic", p)
-					WriteError(w, r, apperr.New(apperr.Internal, "internal", "server error"))
+					LoggerFrom(r.Context()).Error("panic", "panic", p, "stack", string(debug.Stack()))
+					WriteError(w, r, apperr.ErrInternal)
 				}
 			}()
 			next.ServeHTTP(w, r)

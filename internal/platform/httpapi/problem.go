@@ -29,17 +29,18 @@ type Problem struct {
 
 // statusOf is the one place where error kinds become HTTP statuses.
 var statusOf = map[apperr.Kind]int{
-	apperr.Internal:        http.StatusInternalServerError,
-	apperr.Invalid:         http.StatusBadRequest,
-	apperr.Unauthenticated: http.StatusUnauthorized,
-	apperr.Forbidden:       http.StatusForbidden,
-	apperr.NotFound:        http.StatusNotFound,
-	apperr.Conflict:        http.StatusConflict,
-	apperr.Unprocessable:   http.StatusUnprocessableEntity,
-	apperr.TooLarge:        http.StatusRequestEntityTooLarge,
-	apperr.TooManyRequests: http.StatusTooManyRequests,
-	apperr.Unavailable:     http.StatusServiceUnavailable,
-	apperr.Gone:            http.StatusGone,
+	apperr.Internal:         http.StatusInternalServerError,
+	apperr.Invalid:          http.StatusBadRequest,
+	apperr.Unauthenticated:  http.StatusUnauthorized,
+	apperr.Forbidden:        http.StatusForbidden,
+	apperr.NotFound:         http.StatusNotFound,
+	apperr.Conflict:         http.StatusConflict,
+	apperr.Unprocessable:    http.StatusUnprocessableEntity,
+	apperr.TooLarge:         http.StatusRequestEntityTooLarge,
+	apperr.TooManyRequests:  http.StatusTooManyRequests,
+	apperr.Unavailable:      http.StatusServiceUnavailable,
+	apperr.Gone:             http.StatusGone,
+	apperr.MethodNotAllowed: http.StatusMethodNotAllowed,
 }
 
 // ErrorOf turns a problem answer received from another service back into
@@ -66,7 +67,7 @@ func StatusOf(err error) int { return statusOf[apperr.KindOf(err)] }
 func ProblemOf(r *http.Request, err error) Problem {
 	e, ok := apperr.As(err)
 	if !ok || e.Kind == apperr.Internal {
-		e = apperr.New(apperr.Internal, "internal", "서버 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.")
+		e = apperr.ErrInternal
 	}
 	status := statusOf[e.Kind]
 	p := Problem{

@@ -36,6 +36,18 @@ type Route struct {
 	Request  any // zero value of the JSON request body type, or nil
 	Response any // zero value of the JSON success body type, or nil
 	Status   int // success status (default 200)
+	// BodyOptional documents Request as a body the client may leave out.
+	BodyOptional bool
+	// MediaType is the success body's media type when it is not JSON
+	// (image/png, application/pdf, text/csv, text/event-stream).
+	MediaType string
+	// Headers names the headers the success answer always carries.
+	Headers []string
+	// Params documents optional query and header parameters.
+	Params []Param
+	// Also documents the route's other answers besides its problem+json
+	// errors (a 303 to an existing result, a 202 while a job runs).
+	Also []Answer
 	// NoUserLimit exempts the route from the per-user limit (e.g. job status
 	// streams that clients hold open); the IP limit still applies.
 	NoUserLimit bool
@@ -99,6 +111,10 @@ type RouterConfig struct {
 	// Remotes maps a service name to the base URL of the process running it;
 	// its routes are proxied there instead of being served here.
 	Remotes map[string]*url.URL
+	// Runs says whether a service runs in this process (nil: all do). A
+	// route of a service that neither runs here nor has a remote answers
+	// 503 service_not_running.
+	Runs    func(service string) bool
 	Title   string
 	Version string
 }
@@ -108,14 +124,18 @@ type Router struct {
 	cfg     RouterConfig
 	mux     *http.ServeMux
 	routes  []Route
-	paths   map[string][]string // path pattern → methods
 	proxies map[string]http.Handler
 }
 
 // NewRouter returns an empty router.
 func NewRouter(cfg RouterConfig) *Router {
-	r := &Router{cfg: cfg, mux: http.NewServeMux(), paths: map[string][]string{}, proxies: map[string]http.Handler{}}
+	r := &Router{cfg: cfg, mux: http.NewServeMux(), proxies: map[string]http.Handler{}}
 	r.mux.HandleFunc("/api/v1/", func(w http.ResponseWriter, req *http.Request) {
+		if allow := r.allowed(req); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			WriteError(w, req, apperr.New(apperr.MethodNotAllowed, "method_not_allowed", "허용되지 않는 메서드입니다."))
+			return
+		}
 		WriteError(w, req, apperr.New(apperr.NotFound, "route_not_found", "존재하지 않는 API 경로입니다."))
 	})
 	r.mux.HandleFunc("GET /api/v1/openapi.json", func(w http.ResponseWriter, req *http.Request) {
@@ -136,18 +156,28 @@ func (r *Router) Handle(rt Route, h http.HandlerFunc) {
 	}
 	r.routes = append(r.routes, rt)
 	var handler http.Handler = h
-	if base := r.cfg.Remotes[rt.Service]; base != nil {
-		handler = r.proxy(rt.Service, base)
+	if away := r.Forward(rt.Service); away != nil {
+		handler = away
 	}
 	r.mux.Handle(rt.Method+" "+rt.Pattern, r.guard(rt, handler))
-	if _, seen := r.paths[rt.Pattern]; !seen {
-		pattern := rt.Pattern
-		r.mux.HandleFunc(pattern, func(w http.ResponseWriter, req *http.Request) {
-			w.Header().Set("Allow", strings.Join(r.paths[pattern], ", "))
-			WriteError(w, req, apperr.New(apperr.Invalid, "method_not_allowed", "허용되지 않는 메서드입니다."))
-		})
+}
+
+// probeMethods are the methods a 405 answer may list in Allow.
+var probeMethods = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}
+
+// allowed lists the methods the mux would route for req's path, asking the
+// mux itself so that Allow agrees with routing (a GET route also answers
+// HEAD); empty when the path is unknown.
+func (r *Router) allowed(req *http.Request) []string {
+	var allow []string
+	probe := req.WithContext(req.Context())
+	for _, m := range probeMethods {
+		probe.Method = m
+		if _, pattern := r.mux.Handler(probe); pattern != "" && pattern != "/api/v1/" {
+			allow = append(allow, m)
+		}
 	}
-	r.paths[rt.Pattern] = append(r.paths[rt.Pattern], rt.Method)
+	return allow
 }
 
 // ServeHTTP dispatches to the registered routes.
@@ -167,8 +197,7 @@ func (r *Router) proxy(service string, base *url.URL) http.Handler {
 			pr.Out.Host = base.Host
 		},
 		ErrorHandler: func(w http.ResponseWriter, req *http.Request, err error) {
-			WriteError(w, req, apperr.New(apperr.Unavailable, "service_unavailable",
-				"서비스에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.").Wrap(err))
+			WriteError(w, req, errUnreachable.Wrap(err))
 		},
 	}
 	r.proxies[service] = p

@@ -23,6 +23,13 @@ func (m *Manager) Accepted(w http.ResponseWriter, job Job) {
 	httpapi.WriteJSON(w, http.StatusAccepted, m.document(job))
 }
 
+// AcceptedHeaders and AcceptedAnswer document what Accepted answers.
+var (
+	AcceptedHeaders = []string{"Location", "Retry-After"}
+	AcceptedAnswer  = httpapi.Answer{Status: http.StatusAccepted, Description: "The job computing it is still running",
+		Body: Document{}, Headers: AcceptedHeaders}
+)
+
 // Document is the JSON status of a job.
 type Document struct {
 	Job
@@ -37,13 +44,40 @@ func (m *Manager) document(j Job) Document {
 	return Document{Job: j, Links: links}
 }
 
-// Routes registers the job status endpoints.
-func (m *Manager) Routes(r *httpapi.Router, service string) {
+// Service is the name under which the job status routes are declared:
+// they belong to the jobs platform, which every process serves, and each
+// request reaches the service that owns the job's kind.
+const Service = "jobs"
+
+// Own declares that service owns the given job kinds, in every process
+// (whether or not the service runs there), before Routes.
+func (m *Manager) Own(service string, kinds ...string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, k := range kinds {
+		m.owners[k] = service
+	}
+}
+
+// Routes registers the job status endpoints. A job whose kind is owned by
+// a service that runs elsewhere is answered by that service's process
+// (proxied), or 503 when this process reaches none.
+func (m *Manager) Routes(r *httpapi.Router) {
+	m.mu.Lock()
+	m.away = map[string]http.Handler{}
+	for kind, service := range m.owners {
+		if h := r.Forward(service); h != nil {
+			m.away[kind] = h
+		}
+	}
+	m.mu.Unlock()
+	service := Service
 	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/jobs/{id}", Service: service, Access: httpapi.Owner,
 		Summary:  "Job status (303 to the result when COMPLETED and Accept asks for " + ResultMediaType + ")",
-		Response: Document{}}, m.handleGet)
+		Response: Document{}, Also: []httpapi.Answer{{Status: http.StatusSeeOther,
+			Description: "The job is COMPLETED: its result", Headers: []string{"Location"}}}}, m.handleGet)
 	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/jobs/{id}/events", Service: service, Access: httpapi.Owner,
-		Summary: "Job status as server-sent events until the job ends", NoUserLimit: true}, m.handleEvents)
+		Summary: "Job status as server-sent events until the job ends", MediaType: "text/event-stream", NoUserLimit: true}, m.handleEvents)
 }
 
 func (m *Manager) handleGet(w http.ResponseWriter, r *http.Request) {
@@ -55,6 +89,9 @@ func (m *Manager) handleGet(w http.ResponseWriter, r *http.Request) {
 	job, err := m.Get(r.Context(), p.UserID, r.PathValue("id"))
 	if err != nil {
 		httpapi.WriteError(w, r, err)
+		return
+	}
+	if m.forward(w, r, job) {
 		return
 	}
 	if job.Status == Completed && job.ResultURL != "" && strings.Contains(r.Header.Get("Accept"), ResultMediaType) {
@@ -80,6 +117,9 @@ func (m *Manager) handleEvents(w http.ResponseWriter, r *http.Request) {
 	job, err := m.Get(r.Context(), p.UserID, r.PathValue("id"))
 	if err != nil {
 		httpapi.WriteError(w, r, err)
+		return
+	}
+	if m.forward(w, r, job) {
 		return
 	}
 	rc := http.NewResponseController(w)
@@ -120,4 +160,17 @@ func (m *Manager) handleEvents(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+}
+
+// forward hands the request to the process of the service that owns the
+// job's kind when that is not this one, and reports whether it did.
+func (m *Manager) forward(w http.ResponseWriter, r *http.Request, job Job) bool {
+	m.mu.Lock()
+	h := m.away[job.Kind]
+	m.mu.Unlock()
+	if h == nil {
+		return false
+	}
+	h.ServeHTTP(w, r)
+	return true
 }

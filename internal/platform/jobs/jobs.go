@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"sync"
 	"time"
 
@@ -106,13 +107,15 @@ type Manager struct {
 	now    func() time.Time
 	mu     sync.Mutex
 	kinds  map[string]Kind
+	owners map[string]string       // kind → service that owns it (Own)
+	away   map[string]http.Handler // kind → proxy or 503 when its owner runs elsewhere (Routes)
 	stops  []func()
 	gauges *prometheus.GaugeVec
 }
 
 // New returns a manager; call Migrate before use.
 func New(d *db.DB, q Queue, log *slog.Logger, reg prometheus.Registerer) *Manager {
-	m := &Manager{db: d, queue: q, log: log, now: time.Now, kinds: map[string]Kind{}}
+	m := &Manager{db: d, queue: q, log: log, now: time.Now, kinds: map[string]Kind{}, owners: map[string]string{}}
 	if reg != nil {
 		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "autoevent_jobs_queued", Help: "Jobs waiting or running (PENDING + PROCESSING).",

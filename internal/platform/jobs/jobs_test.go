@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"io"
@@ -19,29 +20,61 @@ import (
 	"github.com/autoevent/autoevent/internal/platform/db/dbtest"
 	"github.com/autoevent/autoevent/internal/platform/httpapi"
 	"github.com/autoevent/autoevent/internal/platform/jobs"
+	"github.com/autoevent/autoevent/internal/platform/testenv"
 )
 
 var quiet = slog.New(slog.NewJSONHandler(io.Discard, nil))
 
-// rig is a database, an embedded bus and its relay.
+// rig is a database, a bus and its relay.
 type rig struct {
 	d     *db.DB
 	b     *bus.Bus
 	relay *bus.Relay
-	dir   string
 }
 
-func newRig(t *testing.T, d *db.DB, dir string) *rig {
+// backends are the bus transports the job queue must work on: the
+// embedded NATS server and an external one (a namespace of its own per
+// test, deleted at the end). A Kafka transport adds its configuration here.
+var backends = []struct {
+	name   string
+	config func(t *testing.T) bus.Config
+}{
+	{"embedded", func(t *testing.T) bus.Config { return bus.Config{DataDir: t.TempDir()} }},
+	{"external", func(t *testing.T) bus.Config {
+		url, prefix := testenv.NATSURL(t), "j"+rand.Text()[:10]
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := bus.DeleteStreams(ctx, url, prefix); err != nil {
+				t.Errorf("delete streams %s: %v", prefix, err)
+			}
+		})
+		return bus.Config{URL: url, Prefix: prefix}
+	}},
+}
+
+// each runs fn on every bus backend, each on SQLite and PostgreSQL.
+func each(t *testing.T, fn func(t *testing.T, r *rig)) {
+	for _, be := range backends {
+		t.Run(be.name, func(t *testing.T) {
+			t.Parallel() // separate broker state and databases
+			dbtest.Each(t, func(t *testing.T, d *db.DB) { fn(t, newRig(t, d, be.config(t))) })
+		})
+	}
+}
+
+func newRig(t *testing.T, d *db.DB, cfg bus.Config) *rig {
 	t.Helper()
 	ctx := context.Background()
-	b, err := bus.Open(ctx, bus.Config{DataDir: dir, JobAckWait: 2 * time.Second, Backoff: []time.Duration{100 * time.Millisecond}})
+	cfg.JobAckWait, cfg.Backoff = 2*time.Second, []time.Duration{100 * time.Millisecond}
+	b, err := bus.Open(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := bus.Migrate(ctx, d); err != nil {
 		t.Fatal(err)
 	}
-	r := &rig{d: d, b: b, relay: bus.NewRelay(d, b, quiet), dir: dir}
+	r := &rig{d: d, b: b, relay: bus.NewRelay(d, b, quiet)}
 	rctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { r.relay.Run(rctx); close(done) }()
@@ -78,10 +111,9 @@ func waitFor(t *testing.T, m *jobs.Manager, owner, id string, want jobs.Status) 
 }
 
 func TestJobLifecycle(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	each(t, func(t *testing.T, r *rig) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		r := newRig(t, d, t.TempDir())
 		release := make(chan struct{})
 		m := r.manager(t, jobs.Kind{Name: "echo", Queue: "echo", Workers: 2, Timeout: 5 * time.Second,
 			Handler: func(ctx context.Context, j jobs.Job, p jobs.Progress) (jobs.Result, error) {
@@ -102,7 +134,10 @@ func TestJobLifecycle(t *testing.T) {
 			t.Errorf("new job status = %s, want PENDING", job.Status)
 		}
 		got := waitFor(t, m, "owner-a", job.ID, jobs.Processing)
-		for got.Progress != 50 {
+		for deadline := time.Now().Add(20 * time.Second); got.Progress != 50; {
+			if time.Now().After(deadline) {
+				t.Fatalf("progress = %d, want 50 reported by the running handler", got.Progress)
+			}
 			time.Sleep(10 * time.Millisecond)
 			got, _ = m.Get(ctx, "owner-a", job.ID)
 		}
@@ -122,7 +157,7 @@ func TestJobLifecycle(t *testing.T) {
 			}
 			return httpapi.Principal{}, apperr.ErrUnauthenticated
 		}})
-		m.Routes(router, "test")
+		m.Routes(router)
 		get := func(user, accept string) *httptest.ResponseRecorder {
 			req := httptest.NewRequest("GET", "/api/v1/jobs/"+job.ID, nil)
 			req.Header.Set("X-Test-User", user)
@@ -146,10 +181,9 @@ func TestJobLifecycle(t *testing.T) {
 }
 
 func TestJobTimeoutFails(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	each(t, func(t *testing.T, r *rig) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		r := newRig(t, d, t.TempDir())
 		m := r.manager(t, jobs.Kind{Name: "slow", Queue: "slow", Timeout: 100 * time.Millisecond, MaxAttempts: 1,
 			Handler: func(ctx context.Context, j jobs.Job, p jobs.Progress) (jobs.Result, error) {
 				<-ctx.Done()
@@ -174,9 +208,7 @@ func TestJobTimeoutFails(t *testing.T) {
 // shutdown or crash would) and shows a new manager on the same stores
 // finishes it.
 func TestJobSurvivesRestart(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		dir := t.TempDir()
-		r := newRig(t, d, dir)
+	each(t, func(t *testing.T, r *rig) {
 		var runs atomic.Int32
 		started := make(chan struct{}, 4)
 		kind := func(block bool) jobs.Kind {

@@ -13,6 +13,7 @@ import (
 	"github.com/autoevent/autoevent/internal/ai"
 	"github.com/autoevent/autoevent/internal/ai/aisim"
 	client "github.com/autoevent/autoevent/internal/ai/anthropic"
+	"github.com/autoevent/autoevent/internal/messages"
 	"github.com/autoevent/autoevent/internal/platform/kst"
 )
 
@@ -23,7 +24,7 @@ func brief(t *testing.T) (ai.Prompt, []ai.Slot) {
 		t.Fatal(err)
 	}
 	req := ai.Request{EventID: "e1", StoreName: "빵굽는집", Industry: ai.IndustryBakery, Region: ai.Region{Sido: "대전", Sigungu: "유성구"},
-		Purpose: ai.PurposeNewProduct, ReferenceDate: time.Date(2025, 12, 5, 0, 0, 0, 0, kst.Location)}
+		Purpose: messages.PurposeNewProduct, ReferenceDate: time.Date(2025, 12, 5, 0, 0, 0, 0, kst.Location)}
 	a, draft := p.Plan(req)
 	pr := ai.ProductsPrompt(req, a, draft)
 	pr.MaxTokens = 4096

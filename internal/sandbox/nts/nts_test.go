@@ -266,12 +266,22 @@ func TestSlowMode(t *testing.T) {
 	if d := time.Since(begin); d < 150*time.Millisecond {
 		t.Errorf("answered after %v, want ≥ 150ms", d)
 	}
+
+	// SetLatency replaces the delay at run time: from an hour (a short
+	// deadline runs out) to none (the answer comes well inside a 30 s
+	// guard that an hour-long delay could never meet).
+	s.SetLatency(time.Hour)
+	short, cancelShort := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer cancelShort()
+	if _, err := c.Lookup(short, "1248100998"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("after SetLatency(1h): err = %v, want DeadlineExceeded", err)
+	}
 	s.SetLatency(0)
 	_ = s.SetMode(ModeActive)
-	begin = time.Now()
-	_, _ = c.Lookup(context.Background(), "1248100998")
-	if d := time.Since(begin); d > 100*time.Millisecond {
-		t.Errorf("after SetLatency(0): %v", d)
+	guard, cancelGuard := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancelGuard()
+	if st, err := c.Lookup(guard, "1248100998"); err != nil || st.State != ntsclient.StateActive {
+		t.Errorf("after SetLatency(0): %+v, %v; want an answer without the delay", st, err)
 	}
 }
 

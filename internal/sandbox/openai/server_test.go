@@ -13,6 +13,7 @@ import (
 	"github.com/autoevent/autoevent/internal/ai"
 	"github.com/autoevent/autoevent/internal/ai/aisim"
 	client "github.com/autoevent/autoevent/internal/ai/openai"
+	"github.com/autoevent/autoevent/internal/messages"
 	"github.com/autoevent/autoevent/internal/platform/kst"
 )
 
@@ -23,7 +24,7 @@ func copyPrompt(t *testing.T) ai.Prompt {
 		t.Fatal(err)
 	}
 	req := ai.Request{EventID: "e1", StoreName: "꽃피는날", Industry: ai.IndustryFlower, Region: ai.Region{Sido: "서울", Sigungu: "마포구"},
-		Purpose: ai.PurposeSales, ReferenceDate: time.Date(2026, 4, 25, 0, 0, 0, 0, kst.Location)}
+		Purpose: messages.PurposeSales, ReferenceDate: time.Date(2026, 4, 25, 0, 0, 0, 0, kst.Location)}
 	a, draft := p.Plan(req)
 	return ai.CopyPrompt(req, a, draft)
 }

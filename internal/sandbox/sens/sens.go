@@ -6,9 +6,9 @@
 // It checks what the real gateway checks — the access key, the
 // x-ncp-apigw-signature-v2 HMAC over "METHOD URI\nTIMESTAMP\nACCESSKEY" and a
 // timestamp within 5 minutes — validates the bodies (recipients 1..100,
-// digits-only numbers, SMS ≤ 90 and LMS ≤ 2,000 EUC-KR bytes, subject ≤ 40),
-// keeps the sent messages in memory for inspection and answers the result
-// queries. Latency, whole-request failures and 알림톡 delivery failures
+// digits-only numbers, SMS/LMS text that EUC-KR can encode, SMS ≤ 90 and
+// LMS ≤ 2,000 EUC-KR bytes, subject ≤ 40), keeps the sent messages in
+// memory for inspection and answers the result queries. Latency, whole-request failures and 알림톡 delivery failures
 // (which trigger the SMS failover when the request asked for it) can be
 // injected.
 //
@@ -35,6 +35,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"golang.org/x/text/encoding/korean"
 )
 
 // Config sets the keys and the faults to inject.
@@ -425,6 +427,12 @@ func (s *Server) sendSMS(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, m := range req.Messages {
 		content, subject := orDefault(m.Content, req.Content), orDefault(m.Subject, req.Subject)
+		// SMS/LMS travel as EUC-KR: SENS refuses what it cannot encode
+		// (emoji among them); 알림톡 is UTF-8 and takes them.
+		if !encodable(content) || !encodable(subject) {
+			badRequest(w, "content and subject must be encodable in EUC-KR")
+			return
+		}
 		if !digits(m.To) || content == "" || eucKRBytes(content) > limit || eucKRBytes(subject) > 40 {
 			badRequest(w, fmt.Sprintf("each message needs a digits-only 'to' and content of at most %d bytes (subject 40)", limit))
 			return
@@ -528,17 +536,18 @@ func digits(s string) bool {
 	return true
 }
 
-// eucKRBytes counts like the carriers: ASCII 1 byte, everything else 2.
+// eucKRBytes is the length of s in EUC-KR (ASCII 1 byte, Hangul 2), as
+// the carriers count; call it on encodable text.
 func eucKRBytes(s string) int {
-	n := 0
-	for _, r := range s {
-		if r < utf8.RuneSelf {
-			n++
-		} else {
-			n += 2
-		}
-	}
-	return n
+	b, _ := korean.EUCKR.NewEncoder().Bytes([]byte(s))
+	return len(b)
+}
+
+// encodable reports whether EUC-KR (Code Page 949, as golang.org/x/text
+// implements it) holds every character of s.
+func encodable(s string) bool {
+	_, err := korean.EUCKR.NewEncoder().String(s)
+	return err == nil
 }
 
 func orDefault(v, def string) string {

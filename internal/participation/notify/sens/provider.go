@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/autoevent/autoevent/internal/participation/notify"
 	"github.com/autoevent/autoevent/internal/platform/kst"
+	"github.com/autoevent/autoevent/internal/platform/resilience"
 )
 
 // Alimtalk returns the 알림톡 notify.Provider (and notify.Tracker).
@@ -115,7 +117,7 @@ func (p *SMSProvider) Deliver(ctx context.Context, d notify.Delivery) (notify.Re
 	}
 	resp, err := p.c.SendSMS(ctx, req)
 	if err != nil {
-		return notify.Receipt{}, err
+		return notify.Receipt{}, unencodable(err, req.Content+req.Subject)
 	}
 	if resp.StatusName == "fail" {
 		return notify.Receipt{}, &rejectedError{err: &MessageError{System: SystemSMS, Code: resp.StatusCode}}
@@ -170,3 +172,35 @@ func parseTime(s string) time.Time {
 	}
 	return time.Time{}
 }
+
+// unencodable names the cause of a refused SMS/LMS whose text EUC-KR cannot
+// encode: SENS's 400 does not say so in a stable code, but the text we sent
+// does. Sending it again cannot succeed, so it is marked permanent.
+func unencodable(err error, text string) error {
+	if !errors.Is(err, notify.ErrRejected) {
+		return err
+	}
+	var se *resilience.StatusError
+	if !errors.As(err, &se) || se.StatusCode != http.StatusBadRequest {
+		return err
+	}
+	ue := notify.CheckEncodable(text)
+	if ue == nil {
+		return err
+	}
+	return resilience.Permanent(&unencodableError{rejectedError{err: err}, ue})
+}
+
+// unencodableError is a rejected send (errors.Is notify.ErrRejected) whose
+// cause is a *notify.UnencodableError. Its text leaves the characters out,
+// like every error of this package leaves the message out.
+type unencodableError struct {
+	rejectedError
+	cause error
+}
+
+func (e *unencodableError) Error() string {
+	return e.err.Error() + ": " + notify.ErrUnencodable.Error()
+}
+
+func (e *unencodableError) Unwrap() []error { return []error{e.err, e.cause} }

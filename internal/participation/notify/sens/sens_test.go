@@ -253,6 +253,26 @@ func TestErrors(t *testing.T) {
 			t.Fatalf("error = %v, want a rejected MessageError E106", err)
 		}
 	})
+	t.Run("text EUC-KR cannot encode", func(t *testing.T) {
+		srv, _ := fakeSENS(t, 400, `{"status":400,"errorCode":"400","errorMessage":"content and subject must be encodable in EUC-KR"}`, nil)
+		c := newClient(t, srv.URL)
+		_, err := c.SMS().Deliver(context.Background(), notify.Delivery{Channel: notify.ChannelLMS, To: "01012345678", Content: "봄 세일 😀", Subject: "안내"})
+		var ue *notify.UnencodableError
+		if !errors.As(err, &ue) || len(ue.Chars) != 1 || ue.Chars[0] != "😀" || !errors.Is(err, notify.ErrRejected) {
+			t.Fatalf("error = %v, want rejected and *notify.UnencodableError naming 😀", err)
+		}
+		if resilience.IsRetryable(err) {
+			t.Fatal("IsRetryable = true: the same text cannot succeed later")
+		}
+		if strings.Contains(err.Error(), "😀") {
+			t.Fatalf("error %q leaks message text", err)
+		}
+		// Another 400 on an encodable text stays a plain rejection.
+		_, err = c.SMS().Deliver(context.Background(), notify.Delivery{Channel: notify.ChannelSMS, To: "01012345678", Content: "봄 세일"})
+		if errors.Is(err, notify.ErrUnencodable) || !errors.Is(err, notify.ErrRejected) {
+			t.Fatalf("encodable text: error = %v, want rejected only", err)
+		}
+	})
 	t.Run("too many recipients", func(t *testing.T) {
 		c := newClient(t, "http://127.0.0.1:1")
 		_, err := c.SendSMS(context.Background(), SMSRequest{Type: "SMS", Content: "x", Messages: make([]SMSMessage, MaxMessages+1)})

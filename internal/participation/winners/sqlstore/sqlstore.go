@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/autoevent/autoevent/internal/messages"
 	"github.com/autoevent/autoevent/internal/participation/winners"
 	"github.com/autoevent/autoevent/internal/platform/db"
 )
@@ -355,7 +356,7 @@ func (s *Store) MarkPrizeDelivered(ctx context.Context, drawID string, entryNumb
 }
 
 // TouchLifecycle implements winners.Store.
-func (s *Store) TouchLifecycle(ctx context.Context, q db.Querier, eventID, method string, reopen bool) error {
+func (s *Store) TouchLifecycle(ctx context.Context, q db.Querier, eventID string, method messages.Method, reopen bool) error {
 	upd := `method = CASE WHEN excluded.method = '' THEN draw_retention.method ELSE excluded.method END`
 	if reopen {
 		upd += `, done_at = NULL`

@@ -1,0 +1,50 @@
+package messages
+
+import "time"
+
+// ParticipantRegistered is published for every accepted entry. It carries no
+// personal data.
+type ParticipantRegistered struct {
+	EventID     string    `json:"eventId"`
+	EntryNumber int64     `json:"entryNumber"`
+	StoreVisit  bool      `json:"storeVisit"`
+	Channel     string    `json:"channel,omitempty"` // source of the visit (qr, instagram, ...)
+	Marketing   bool      `json:"marketingConsent"`
+	Coupon      bool      `json:"coupon"`
+	OccurredAt  time.Time `json:"occurredAt"`
+}
+
+// Subject implements Message.
+func (ParticipantRegistered) Subject() string { return "events.participation.registered" }
+
+// WinnerSelected is published once per completed draw.
+type WinnerSelected struct {
+	EventID      string    `json:"eventId"`
+	DrawID       string    `json:"drawId"`
+	EntryNumbers []int64   `json:"entryNumbers"`
+	EntryCount   int       `json:"entryCount"`
+	OccurredAt   time.Time `json:"occurredAt"`
+}
+
+// Subject implements Message.
+func (WinnerSelected) Subject() string { return "events.participation.winner_selected" }
+
+// CouponsSoldOut is published when the last first-come coupon is issued; the
+// event service (which owns the lifecycle) ends the event.
+type CouponsSoldOut struct {
+	EventID    string    `json:"eventId"`
+	Issued     int       `json:"issued"`
+	OccurredAt time.Time `json:"occurredAt"`
+}
+
+// Subject implements Message.
+func (CouponsSoldOut) Subject() string { return "events.participation.sold_out" }
+
+// CouponRedeemed is published when a coupon is used at the counter.
+type CouponRedeemed struct {
+	EventID    string    `json:"eventId"`
+	OccurredAt time.Time `json:"occurredAt"`
+}
+
+// Subject implements Message.
+func (CouponRedeemed) Subject() string { return "events.participation.coupon_redeemed" }

@@ -1,0 +1,121 @@
+package ui_test
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/autoevent/autoevent/internal/platform/apperr"
+	"github.com/autoevent/autoevent/internal/ui/uitest"
+)
+
+const drawRefused = "요청을 처리할 수 없습니다"
+
+func drawAPI(t *testing.T, draws ...obj) *uitest.API {
+	return uitest.NewAPI(t).JSON("GET /api/v1/events/{id}/draws", http.StatusOK, eventDrawsJSON(draws...))
+}
+
+func TestDrawPage(t *testing.T) {
+	t.Run("before any draw", func(t *testing.T) {
+		api := drawAPI(t)
+		signedIn(t, api).Get("/app/events/ev1/draw").WantHTML(http.StatusOK).WantTitle("추첨 · 겨울 붕어빵 추첨 · AutoEvent").
+			WantText("당첨자 추첨", "1. 약속값 공개하기", "2. 추첨하기", "진행 중").
+			WantForms("/logout", "/app/events/ev1/draw/commitment", "/app/events/ev1/draw")
+		wantAuth(t, api.Last("GET", "/api/v1/events/ev1/draws"))
+	})
+	t.Run("committed and drawn", func(t *testing.T) {
+		p := signedIn(t, drawAPI(t, drawJSON("d2", "PENDING"), drawJSON("d1", "DRAWN"))).Get("/app/events/ev1/draw").
+			WantHTML(http.StatusOK).
+			WantText("공개된 약속값", "c0ffeed2", "재추첨", "추첨 결과", "120명 (매장 방문 30명, 가중치 ×2)", "5eedd1",
+				"이*영", "알림톡 수신", "autoevent verify d1").
+			WantForms("/logout", "/app/events/ev1/draw", "/app/events/ev1/draw/d1/winners/17/delivered")
+		if got := p.WantForm("/app/events/ev1/draw").Fields.Get("redrawOf"); got != "d1" {
+			t.Errorf("redrawOf = %q, want the latest draw", got)
+		}
+	})
+	t.Run("unknown event", func(t *testing.T) {
+		api := uitest.NewAPI(t).Problem("GET /api/v1/events/{id}/draws", apperr.NotFound, "event_not_found", "이벤트가 없습니다.")
+		signedIn(t, api).Get("/app/events/ev1/draw").WantErrorPage(http.StatusNotFound, "추첨").WantText("이벤트가 없습니다.")
+	})
+	t.Run("signed out", func(t *testing.T) {
+		api := uitest.NewAPI(t).Problem("GET /api/v1/events/{id}/draws", apperr.Unauthenticated, "unauthenticated", "로그인")
+		newBrowser(t, api).Get("/app/events/ev1/draw").WantRedirect("/login?next=%2Fapp%2Fevents%2Fev1%2Fdraw")
+	})
+}
+
+func TestDrawCommit(t *testing.T) {
+	api := drawAPI(t).JSON("POST /api/v1/events/{id}/draws/commitment", http.StatusCreated, drawJSON("d1", "PENDING"))
+	b := signedIn(t, api)
+	b.Get("/app/events/ev1/draw")
+	b.Post("/app/events/ev1/draw/commitment", nil).WantRedirect("/app/events/ev1/draw")
+	wantAuth(t, api.Last("POST", "/api/v1/events/ev1/draws/commitment"))
+
+	refused := drawAPI(t).Problem("POST /api/v1/events/{id}/draws/commitment", apperr.Conflict, "draw_pending", "이미 공개한 약속값이 있어요.")
+	b = signedIn(t, refused)
+	b.Get("/app/events/ev1/draw")
+	b.Post("/app/events/ev1/draw/commitment", nil).WantHTML(http.StatusUnprocessableEntity).WantAlert("이미 공개한 약속값이 있어요.")
+}
+
+func TestDrawRun(t *testing.T) {
+	api := drawAPI(t, drawJSON("d1", "DRAWN")).JSON("POST /api/v1/events/{id}/draws", http.StatusCreated, drawJSON("d2", "DRAWN"))
+	b := signedIn(t, api)
+	b.Get("/app/events/ev1/draw")
+	b.Post("/app/events/ev1/draw", url.Values{"winnerCount": {"3"}, "visitBonusWeight": {"2.5"}, "exclusions": {"4, 9\n12"},
+		"redrawOf": {"d1"}, "reason": {"연락 불가"}}).WantRedirect("/app/events/ev1/draw")
+	var in struct {
+		WinnerCount      int
+		VisitBonusWeight float64
+		Exclusions       []int64
+		RedrawOf, Reason string
+	}
+	api.Last("POST", "/api/v1/events/ev1/draws").Decode(t, &in)
+	if in.WinnerCount != 3 || in.VisitBonusWeight != 2.5 || len(in.Exclusions) != 3 || in.Exclusions[2] != 12 || in.RedrawOf != "d1" || in.Reason != "연락 불가" {
+		t.Errorf("draw body = %+v", in)
+	}
+}
+
+func TestDrawRunErrors(t *testing.T) {
+	t.Run("bad numbers", func(t *testing.T) {
+		api := drawAPI(t)
+		b := signedIn(t, api)
+		b.Get("/app/events/ev1/draw")
+		p := b.Post("/app/events/ev1/draw", url.Values{"winnerCount": {"세 명"}, "visitBonusWeight": {"2"}, "exclusions": {"7, x"}}).
+			WantHTML(http.StatusUnprocessableEntity).
+			WantField("winnerCount", "당첨자 수를 숫자로 입력해 주세요.").
+			WantField("exclusions", "제외할 참여 번호는 쉼표로 구분한 숫자로 입력해 주세요.")
+		if p.WantForm("/app/events/ev1/draw").Fields.Get("winnerCount") != "세 명" {
+			t.Errorf("form not refilled")
+		}
+		if api.Called("POST", "/api/v1/events/ev1/draws") {
+			t.Errorf("bad input reached the API")
+		}
+	})
+	t.Run("refused by the API", func(t *testing.T) {
+		api := drawAPI(t).Problem("POST /api/v1/events/{id}/draws", apperr.Unprocessable, "no_entries", "참여자가 없어 추첨할 수 없어요.")
+		b := signedIn(t, api)
+		b.Get("/app/events/ev1/draw")
+		b.Post("/app/events/ev1/draw", url.Values{"winnerCount": {"1"}, "visitBonusWeight": {"2"}}).
+			WantHTML(http.StatusUnprocessableEntity).WantAlert("참여자가 없어 추첨할 수 없어요.")
+	})
+	t.Run("stale token", func(t *testing.T) {
+		api := drawAPI(t)
+		b := signedIn(t, api)
+		for _, path := range []string{"/app/events/ev1/draw", "/app/events/ev1/draw/commitment", "/app/events/ev1/draw/d1/winners/17/delivered"} {
+			b.Post(path, url.Values{"csrf": {"forged"}, "winnerCount": {"1"}, "visitBonusWeight": {"2"}}).
+				WantErrorPage(http.StatusForbidden, drawRefused)
+		}
+		if len(api.Calls()) != 0 {
+			t.Errorf("refused forms reached the API: %v", api.Calls())
+		}
+	})
+}
+
+func TestPrizeDelivered(t *testing.T) {
+	api := drawAPI(t, drawJSON("d1", "DRAWN")).
+		JSON("POST /api/v1/events/{id}/draws/{draw}/winners/{entry}/prize-delivered", http.StatusOK, obj{})
+	b := signedIn(t, api)
+	b.Get("/app/events/ev1/draw")
+	b.Post("/app/events/ev1/draw/d1/winners/17/delivered", nil).WantRedirect("/app/events/ev1/draw")
+	wantAuth(t, api.Last("POST", "/api/v1/events/ev1/draws/d1/winners/17/prize-delivered"))
+	b.Get("/app/events/ev1/draw").WantText("경품 전달을 기록했습니다.")
+}

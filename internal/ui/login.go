@@ -1,0 +1,74 @@
+package ui
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/autoevent/autoevent/internal/ui/apiclient"
+	"github.com/autoevent/autoevent/internal/ui/session"
+	"github.com/autoevent/autoevent/internal/user"
+)
+
+// The log-in page (password, and the federated log-in when configured).
+
+// loginView is the log-in template's data.
+type loginView struct {
+	Federation user.FederationInfo
+}
+
+func (s *Site) handleLoginPage(w http.ResponseWriter, r *http.Request) {
+	next := safeNext(r.URL.Query().Get("next"))
+	if session.Active(r) {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
+	s.renderLogin(w, r, http.StatusOK, View{Form: map[string]string{"next": next}})
+}
+
+func (s *Site) renderLogin(w http.ResponseWriter, r *http.Request, status int, v View) {
+	var fed user.FederationInfo
+	_, _ = s.api.CallPublic(r, "GET", "/api/v1/auth/oidc", nil, &fed)
+	v.Title = "로그인"
+	v.Data = loginView{Federation: fed}
+	if v.Form == nil {
+		v.Form = map[string]string{}
+	}
+	if v.Form["next"] == "" {
+		v.Form["next"] = "/app"
+	}
+	s.html.Render(w, r, status, "login.html", v)
+}
+
+func (s *Site) handleLogin(w http.ResponseWriter, r *http.Request) {
+	form := map[string]string{"email": strings.TrimSpace(r.PostFormValue("email")), "next": safeNext(r.PostFormValue("next"))}
+	if !s.sessions.CheckCSRF(r) {
+		s.renderLogin(w, r, http.StatusForbidden, View{Form: form, Error: csrfMessage})
+		return
+	}
+	var t session.Tokens
+	in := user.LoginInput{Email: form["email"], Password: r.PostFormValue("password")}
+	res, err := s.api.CallPublic(r, "POST", "/api/v1/auth/login", in, &t)
+	if err != nil {
+		banner, fields := apiclient.FormErrors(err)
+		if banner == "" {
+			banner = "이메일과 비밀번호를 확인해 주세요."
+		}
+		if ra := res.Header.Get("Retry-After"); ra != "" {
+			w.Header().Set("Retry-After", ra)
+		}
+		s.renderLogin(w, r, statusFor(err), View{Form: form, Error: banner, Fields: fields})
+		return
+	}
+	s.sessions.Start(w, t)
+	http.Redirect(w, r, form["next"], http.StatusSeeOther)
+}
+
+// safeNext keeps redirects after log-in on this site: a local path only,
+// not "//host" or "/\host" which browsers treat as another origin.
+func safeNext(next string) string {
+	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.ContainsAny(next, "\r\n") || len(next) > 512 {
+		return "/app"
+	}
+	return next
+}
