@@ -26,7 +26,7 @@ type Config struct {
 	Issuer       string // e.g. https://id.kt.com
 	ClientID     string
 	ClientSecret string // may be empty for a public client (PKCE alone)
-	RedirectURL  string // PublicURL + "/auth/oidc/callback"
+	RedirectURL  string // PublicURL + ui.OIDCCallbackPath (set by the app)
 	Name         string // button label, e.g. "KT 계정"
 	// HTTPClient reaches the provider (default: 10 s timeout).
 	HTTPClient *http.Client
