@@ -11,6 +11,11 @@
 //     contact, and ends with a free opt-out line.
 //   - Advertising is never sent 21:00–08:00 KST unless the recipient gave the
 //     separate night-time consent; QuietHoursError says when it may be sent.
+//   - SMS/LMS travel as EUC-KR (NCP SENS refuses what it cannot encode, emoji
+//     among them): advertising with such text is refused (UnencodableError
+//     names the characters; owners' input is checked with Unencodable), the
+//     SMS copy of an informational message drops them. Lengths are EUC-KR
+//     bytes.
 //
 // Provider adapters (notify/sens for NCP SENS, the sandbox in embedded mode)
 // implement Provider; resilience (retry, breaker, rate limit) is applied
