@@ -38,7 +38,7 @@ var pathParam = regexp.MustCompile(`\{([a-zA-Z0-9_]+)\.{0,3}\}`)
 
 // headerSchemas describes the response headers routes may declare.
 var headerSchemas = map[string]map[string]any{
-	"Location":    {"description": "Where the result or the job's status is", "schema": map[string]any{"type": "string"}},
+	"Location":    {"description": "URL of the resource, the result or the job's status", "schema": map[string]any{"type": "string"}},
 	"Retry-After": {"description": "Seconds to wait before asking again", "schema": map[string]any{"type": "integer"}},
 }
 
