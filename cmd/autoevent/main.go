@@ -26,7 +26,8 @@ Usage:
   autoevent migrate [flags]        apply the migrations of --services (default: all) and exit; replicas
                                    may run it at once (serve migrates by itself only in embedded mode
                                    or with --migrate)
-  autoevent demo [flags]           create a demo owner you can log in with
+  autoevent demo [flags]           create a demo owner you can log in with (through the running server
+                                   when one holds --data-dir; one data dir belongs to one process)
   autoevent verify-draw FILE|URL   recompute a lottery draw from its published proof
   autoevent config [flags]         print the effective configuration (secrets masked)
   autoevent version                print the version

@@ -65,6 +65,9 @@ func verifyDraw(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "seed:          %s\n", proof.Seed)
 	fmt.Fprintf(stdout, "entry list:    %d entries, blake2b-256 %s\n", len(entries), draw.EntryListHash(entries))
 	fmt.Fprintf(stdout, "parameters:    %d winners, visit bonus ×%g, %d excluded\n", proof.WinnerCount, proof.VisitBonusWeight, len(proof.Exclusions))
+	if len(proof.Replaces) > 0 {
+		fmt.Fprintf(stdout, "redraw:        replaces %v; every earlier winner is among the excluded\n", proof.Replaces)
+	}
 	if err := draw.Verify(proof, entries); err != nil {
 		fmt.Fprintf(stdout, "MISMATCH: %v\n", err)
 		return fmt.Errorf("verify-draw: the draw does not reproduce: %w", err)

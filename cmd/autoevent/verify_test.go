@@ -115,3 +115,37 @@ func TestVerifyDrawUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyDrawRedraw: a redraw's published proof (one winner replacing
+// winner 2 of the golden draw, all three earlier winners excluded) is
+// recomputed; one whose replaced winner was not excluded is refused.
+func TestVerifyDrawRedraw(t *testing.T) {
+	_, list := published(t)
+	es, err := draw.ReadEntryList(bytes.NewReader(list))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seed draw.Seed
+	seed[0] = 7
+	p, err := draw.Draw(seed, es, draw.Params{WinnerCount: 1, VisitBonusWeight: 2, Exclusions: []int64{9, 2, 4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Replaces = []int64{2}
+	proof, _ := json.Marshal(p)
+	var out bytes.Buffer
+	if err := verifyDraw(context.Background(), []string{writeFile(t, "proof.json", proof), writeFile(t, "entries.txt", list)}, &out); err != nil {
+		t.Fatalf("verify-draw of a redraw: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "OK:") || !strings.Contains(out.String(), "replaces [2]") {
+		t.Errorf("output:\n%s", out.String())
+	}
+	p.Exclusions = []int64{4, 9}
+	if p2, err := draw.Draw(seed, es, draw.Params{WinnerCount: 1, VisitBonusWeight: 2, Exclusions: p.Exclusions}); err == nil {
+		p.Winners = p2.Winners
+	}
+	proof, _ = json.Marshal(p)
+	if err := verifyDraw(context.Background(), []string{writeFile(t, "p.json", proof), writeFile(t, "e.txt", list)}, &bytes.Buffer{}); err == nil {
+		t.Error("verify-draw accepted a redraw in which the replaced winner could win back")
+	}
+}

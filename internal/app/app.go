@@ -28,6 +28,7 @@ import (
 	"github.com/autoevent/autoevent/internal/platform/bus"
 	"github.com/autoevent/autoevent/internal/platform/cache"
 	"github.com/autoevent/autoevent/internal/platform/db"
+	"github.com/autoevent/autoevent/internal/platform/dirlock"
 	"github.com/autoevent/autoevent/internal/platform/httpapi"
 	"github.com/autoevent/autoevent/internal/platform/jobs"
 	"github.com/autoevent/autoevent/internal/platform/resilience"
@@ -59,7 +60,8 @@ type App struct {
 	sandbox  *http.ServeMux
 	ln       net.Listener
 	server   *http.Server
-	baseURL  string // how this process reaches itself (sandboxes)
+	baseURL  string        // how this process reaches itself (sandboxes)
+	lock     *dirlock.Lock // the data dir, held while the process runs (embedded stores)
 
 	users      *user.Service
 	ntsSandbox *ntssandbox.Server
@@ -85,6 +87,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err 
 	}()
 	a.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
+	// First, before anything in the data dir is read or written.
+	if err := a.lockDataDir(); err != nil {
+		return nil, err
+	}
 	if a.secrets, err = loadSecrets(&cfg); err != nil {
 		return nil, err
 	}
@@ -103,6 +109,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err 
 	if a.cfg.PublicURL == "" {
 		a.cfg.PublicURL = fmt.Sprintf("%s://localhost:%d", scheme, port)
 	}
+	if err := a.recordAddress(); err != nil {
+		return nil, err
+	}
+	a.warnLoopbackPublicURL()
 
 	if err := a.openStores(ctx); err != nil {
 		return nil, err

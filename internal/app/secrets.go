@@ -45,7 +45,7 @@ func loadSecrets(cfg *config.Config) (localSecrets, error) {
 		}
 	}
 	if changed && !cfg.Scaled() {
-		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 			return s, err
 		}
 		b, _ := json.MarshalIndent(s, "", "  ")

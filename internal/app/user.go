@@ -28,7 +28,7 @@ func (a *App) userModule() module {
 			return err
 		},
 		Routes: func(r *httpapi.Router) {
-			user.NewAPI(a.users, func(r *http.Request) (authn.Claims, error) { return a.verifyRequest(r) }).Routes(r)
+			user.NewAPI(a.users, func(r *http.Request) (authn.Claims, error) { return a.verifyRequest(r) }, a.cfg.TrustProxy).Routes(r)
 		},
 	}
 }

@@ -56,9 +56,10 @@ func TestOwnerParticipantsAndDrawBrowser(t *testing.T) {
 	Screenshot(t, ctx, "owner-2-draw-committed-phone")
 	err = chromedp.Run(ctx,
 		chromedp.SetValue(`#winnerCount`, "3", chromedp.ByQuery),
+		chromedp.Click(`input[name=closeEntries]`, chromedp.ByQuery), // the event still runs: confirm closing it
 		chromedp.Click(`form.draw-form button[type=submit]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`article.draw-result`, chromedp.ByQuery),
-		chromedp.Text(`main`, &text, chromedp.ByQuery),
+		chromedp.TextContent(`main`, &text, chromedp.ByQuery), // the proof is folded under 검증 정보
 	)
 	if err != nil {
 		t.Fatal(err)

@@ -37,6 +37,7 @@ type entryAnswer struct {
 	EntryNumber int64  `json:"entryNumber"`
 	StoreVisit  bool   `json:"storeVisit"`
 	Repeat      bool   `json:"repeat"`
+	EntryToken  string `json:"entryToken"`
 	Coupon      *struct {
 		Code  string `json:"code"`
 		QRURL string `json:"qrUrl"`
@@ -241,15 +242,17 @@ func TestParticipationDuplicatePhone(t *testing.T) {
 			switch statuses[i] {
 			case http.StatusCreated:
 				created++
+				if answers[i].EntryNumber != 1 {
+					t.Errorf("answer %d: entry number %d, want 1", i, answers[i].EntryNumber)
+				}
 			case http.StatusOK:
-				if !answers[i].Repeat {
-					t.Errorf("answer %d: 200 without repeat flag", i)
+				// A repeat without the first answer's entry token learns
+				// nothing of that entry.
+				if !answers[i].Repeat || answers[i].EntryNumber != 0 {
+					t.Errorf("answer %d: 200 %+v, want repeat without entry number", i, answers[i])
 				}
 			default:
 				t.Fatalf("answer %d: status %d, want 201 or 200", i, statuses[i])
-			}
-			if answers[i].EntryNumber != answers[0].EntryNumber {
-				t.Errorf("answer %d: entry number %d, want %d (same as the others)", i, answers[i].EntryNumber, answers[0].EntryNumber)
 			}
 		}
 		if created != 1 {
@@ -422,12 +425,12 @@ func TestParticipationCouponsExact(t *testing.T) {
 				if got := overview(t, e, ev).CouponsRedeemed; got != 1 {
 					t.Errorf("coupons redeemed = %d, want 1", got)
 				}
-				// A coupon holder re-entering after the sell-out still sees the coupon.
+				// After the sell-out, a number that entered is told the
+				// event is closed unless the entry token proves the caller
+				// (TestParticipationRepeatRevealsNothing has the token side).
 				res := e.Do("POST", entryPath(ev.ID), "", map[string]any{"name": "손님", "phone": "010-0000-0000"})
-				var a entryAnswer
-				res.JSON(t, &a)
-				if res.Status == 200 && (a.Coupon == nil || !a.Repeat) {
-					t.Errorf("repeat after sell-out: %s, want the original coupon", res.Body)
+				if res.Status != 409 || res.Code() != "sold_out" {
+					t.Errorf("repeat after sell-out without token: %d %s, want 409 sold_out", res.Status, res.Body)
 				}
 			}
 		}

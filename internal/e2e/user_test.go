@@ -377,14 +377,23 @@ func refresh(e *Env, rt string) (Response, string) {
 func TestTokenRefreshRotationAndReuse(t *testing.T) {
 	EachDB(t, func(t *testing.T, e *Env) {
 		o := e.SignupOwner("CAFE", "서울 강남구")
-		_, r1 := login(t, e, o.Email, o.Password)
+		a1, r1 := login(t, e, o.Email, o.Password)
 		res, r2 := refresh(e, r1)
 		if res.Status != http.StatusOK || r2 == "" || r2 == r1 {
 			t.Fatalf("first refresh = %d %s", res.Status, res.Body)
 		}
+		var a3 string
 		res, r3 := refresh(e, r2)
 		if res.Status != http.StatusOK {
 			t.Fatalf("second refresh = %d %s", res.Status, res.Body)
+		}
+		var tok struct{ AccessToken string }
+		res.JSON(t, &tok)
+		a3 = tok.AccessToken
+		for _, a := range []string{a1, a3} {
+			if res := e.Do("GET", "/api/v1/users/me", a, nil); res.Status != http.StatusOK {
+				t.Fatalf("access token before reuse = %d", res.Status)
+			}
 		}
 		// r1 again: reuse. Refused, and the whole family with it.
 		if res, _ := refresh(e, r1); res.Status != http.StatusUnauthorized || res.Code() != "invalid_refresh_token" {
@@ -392,6 +401,12 @@ func TestTokenRefreshRotationAndReuse(t *testing.T) {
 		}
 		if res, _ := refresh(e, r3); res.Status != http.StatusUnauthorized {
 			t.Errorf("newest token of a revoked family: got %d, want 401", res.Status)
+		}
+		// The access tokens the family issued stop too, not an hour later.
+		for name, a := range map[string]string{"first": a1, "newest": a3} {
+			if res := e.Do("GET", "/api/v1/users/me", a, nil); res.Status != http.StatusUnauthorized {
+				t.Errorf("%s access token of the revoked family = %d, want 401", name, res.Status)
+			}
 		}
 		// Another log-in is another family and still works.
 		_, other := login(t, e, o.Email, o.Password)
@@ -495,28 +510,75 @@ func TestStoreOwnerIsolation(t *testing.T) {
 	}, withJWTSecret)
 }
 
-func TestLoginLockout(t *testing.T) {
+func withTrustProxy(c *config.Config) { c.TrustProxy = true }
+
+// An attacker who guesses an owner's password from one client cannot lock
+// the owner out, cannot tell accounts from non-accounts by the answers, and
+// the owner hears about it at the next log-in. (Before: five failures from
+// anywhere locked the account for 15 minutes, the right password got 429
+// account_locked, and unknown e-mails never locked.)
+func TestLoginThrottle(t *testing.T) {
 	EachDB(t, func(t *testing.T, e *Env) {
 		o := e.SignupOwner("CAFE", "서울 강남구")
-		for i := 1; i <= 5; i++ {
-			res := e.Do("POST", "/api/v1/auth/login", "", map[string]string{"email": o.Email, "password": "wrong-pass1"})
-			if res.Status != http.StatusUnauthorized || res.Code() != "invalid_credentials" {
-				t.Fatalf("bad password %d = %d %s", i, res.Status, res.Body)
+		from := func(ip, email, password string) Response {
+			return e.Do("POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": password}, "X-Forwarded-For", ip)
+		}
+		for _, email := range []string{o.Email, "nobody@example.kr"} {
+			for i := 1; i <= 5; i++ {
+				if res := from("203.0.113.66", email, "wrong-pass1"); res.Status != http.StatusUnauthorized || res.Code() != "invalid_credentials" {
+					t.Fatalf("%s guess %d = %d %s", email, i, res.Status, res.Body)
+				}
+			}
+			// The attacker's client waits, with the right password too, the
+			// same for an account and a non-account.
+			res := from("203.0.113.66", email, o.Password)
+			retry, _ := strconv.Atoi(res.Header.Get("Retry-After"))
+			if res.Status != http.StatusTooManyRequests || res.Code() != "login_throttled" || retry < 1 || retry > 60 {
+				t.Errorf("%s after 5 failures = %d %q Retry-After %q, want 429 login_throttled within a minute",
+					email, res.Status, res.Code(), res.Header.Get("Retry-After"))
 			}
 		}
-		// Locked now, even with the right password.
-		res := e.Do("POST", "/api/v1/auth/login", "", map[string]string{"email": o.Email, "password": o.Password})
-		retry, _ := strconv.Atoi(res.Header.Get("Retry-After"))
-		if res.Status != http.StatusTooManyRequests || res.Code() != "account_locked" || retry < 60 || retry > 15*60 {
-			t.Errorf("after 5 failures = %d %q Retry-After %q, want 429 account_locked with Retry-After ≤ 900",
-				res.Status, res.Code(), res.Header.Get("Retry-After"))
+		// The owner's own device is not held up, and is told.
+		res := from("198.51.100.7", o.Email, o.Password)
+		var tok struct {
+			AccessToken    string
+			FailedAttempts int `json:"failedAttemptsSinceLastLogin"`
 		}
-		// Unknown emails answer like a wrong password.
-		res = e.Do("POST", "/api/v1/auth/login", "", map[string]string{"email": "nobody@example.kr", "password": "passw0rd!"})
-		if res.Status != http.StatusUnauthorized || res.Code() != "invalid_credentials" {
-			t.Errorf("unknown email = %d %q", res.Status, res.Code())
+		if res.Status != http.StatusOK {
+			t.Fatalf("owner after the attack = %d %s, want 200", res.Status, res.Body)
 		}
-	})
+		res.JSON(t, &tok)
+		if tok.FailedAttempts != 5 {
+			t.Errorf("failedAttemptsSinceLastLogin = %d, want 5", tok.FailedAttempts)
+		}
+	}, withTrustProxy)
+}
+
+// Sign-up and business-check tell owners "already registered", but each
+// client gets a bounded number of those answers.
+func TestSignupChecksThrottled(t *testing.T) {
+	EachDB(t, func(t *testing.T, e *Env) {
+		check := func(ip, bno string) Response {
+			return e.Do("POST", "/api/v1/auth/business-check", "", map[string]string{"businessNumber": bno}, "X-Forwarded-For", ip)
+		}
+		bno := ValidBusinessNumber()
+		// Registered from another client (127.0.0.1): not counted against the prober.
+		if res := e.Do("POST", "/api/v1/auth/signup", "", signupBody("first@example.kr", "passw0rd!", uniquePhone(), bno)); res.Status != http.StatusCreated {
+			t.Fatalf("signup = %d %s", res.Status, res.Body)
+		}
+		for i := 1; i <= 20; i++ {
+			if res := check("203.0.113.66", bno); res.Status != http.StatusConflict || res.Code() != "business_number_taken" {
+				t.Fatalf("check %d = %d %s", i, res.Status, res.Body)
+			}
+		}
+		res := check("203.0.113.66", bno)
+		if res.Status != http.StatusTooManyRequests || res.Code() != "signup_throttled" || res.Header.Get("Retry-After") == "" {
+			t.Errorf("check 21 = %d %q Retry-After %q, want 429 signup_throttled", res.Status, res.Code(), res.Header.Get("Retry-After"))
+		}
+		if res := check("198.51.100.7", bno); res.Status != http.StatusConflict {
+			t.Errorf("another client's check = %d, want 409", res.Status)
+		}
+	}, withTrustProxy)
 }
 
 func TestUserPersonalDataMaskedAndEncrypted(t *testing.T) {

@@ -39,7 +39,7 @@ func TestWinnersDrawJourney(t *testing.T) {
 		if page := e.Do("GET", "/e/"+ev.Code, "", nil); !strings.Contains(string(page.Body), pending.Commitment) {
 			t.Errorf("public page does not show the commitment %s", pending.Commitment)
 		}
-		res = e.Do("POST", "/api/v1/events/"+ev.ID+"/draws", ev.Owner.Token, map[string]any{"winnerCount": 3, "visitBonusWeight": 2})
+		res = e.Do("POST", "/api/v1/events/"+ev.ID+"/draws", ev.Owner.Token, map[string]any{"winnerCount": 3, "visitBonusWeight": 2, "closeEntries": true})
 		if res.Status != http.StatusCreated {
 			t.Fatalf("draw: %d %s", res.Status, res.Body)
 		}

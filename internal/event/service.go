@@ -560,10 +560,12 @@ func (s *Service) RunTicker(ctx context.Context, interval time.Duration) {
 }
 
 // ConsumedSubjects are the messages HandleMessage applies.
-var ConsumedSubjects = []string{messages.SubjectOf[messages.CouponsSoldOut](), messages.SubjectOf[messages.RecommendationReady]()}
+var ConsumedSubjects = []string{messages.SubjectOf[messages.CouponsSoldOut](), messages.SubjectOf[messages.EntriesClosed](),
+	messages.SubjectOf[messages.RecommendationReady]()}
 
-// HandleMessage is the idempotent consumer: first-come coupons sold out
-// end the event; a ready recommendation is recorded on it.
+// HandleMessage is the idempotent consumer: first-come coupons sold out, or
+// entries closed by an early draw, end the event; a ready recommendation is
+// recorded on it.
 func (s *Service) HandleMessage(ctx context.Context, tx *db.Tx, m bus.Message) error {
 	msg, err := messages.Decode(m.Subject, m.Data)
 	if err != nil {
@@ -581,6 +583,22 @@ func (s *Service) HandleMessage(ctx context.Context, tx *db.Tx, m bus.Message) e
 				return nil // already ended or cancelled: nothing to do
 			}
 			return s.end(ctx, tx, e, messages.EndSoldOut)
+		})
+	case messages.EntriesClosed:
+		reason := x.Reason
+		if reason == "" {
+			reason = messages.EndDrawn
+		}
+		return s.apply(ctx, tx, x.EventID, func(e *Event) error {
+			if e.Status == StatusApproved {
+				if err := e.transition(StatusActive); err != nil {
+					return err
+				}
+			}
+			if e.Status != StatusActive {
+				return nil // already ended (the period ran out first) or cancelled
+			}
+			return s.end(ctx, tx, e, reason)
 		})
 	case messages.RecommendationReady:
 		return s.apply(ctx, tx, x.EventID, func(e *Event) error {

@@ -3,6 +3,7 @@ package event_test
 import (
 	"context"
 	"net/http"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -178,6 +179,46 @@ func TestSoldOutMessage(t *testing.T) {
 		got, _ := s.Get(ctx, "owner-1", ev.ID)
 		if got.Status != event.StatusEnded || got.EndReason != messages.EndSoldOut {
 			t.Errorf("after sold out: %s %s, want ENDED SOLD_OUT", got.Status, got.EndReason)
+		}
+	})
+}
+
+// TestEntriesClosedMessage ends an ACTIVE lottery drawn before its period
+// was over, with the DRAWN reason, exactly once (a redelivery and the later
+// period end change nothing).
+func TestEntriesClosedMessage(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		c := &clock{t: time.Now()}
+		o := &outbox{}
+		s := newService(t, d, c, o)
+		ev, _ := s.Create(ctx, "owner-1", event.CreateInput{Purpose: messages.PurposeNewCustomers}, nil)
+		today := c.now().In(kst.Location).Format(time.DateOnly)
+		lot, three := &event.ParticipationMethod{Type: messages.MethodLottery}, 3
+		if _, err := s.Select(ctx, "owner-1", ev.ID, event.SelectionInput{OptionNumber: 1, StartDate: &today, EndDate: &today, ParticipationMethod: lot, WinnerCount: &three}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.Approve(ctx, "owner-1", ev.ID, event.ApproveInput{}); err != nil || got.Status != event.StatusActive {
+			t.Fatalf("approve: %s %v", got.Status, err)
+		}
+		for range 2 {
+			err := d.InTx(ctx, func(tx *db.Tx) error {
+				return s.HandleMessage(ctx, tx, bus.Message{ID: "m-closed", Subject: messages.SubjectOf[messages.EntriesClosed](),
+					Data: []byte(`{"eventId":"` + ev.ID + `","reason":"DRAWN"}`)})
+			})
+			if err != nil {
+				t.Fatalf("handle entries closed: %v", err)
+			}
+		}
+		got, _ := s.Get(ctx, "owner-1", ev.ID)
+		if got.Status != event.StatusEnded || got.EndReason != messages.EndDrawn {
+			t.Errorf("after entries closed: %s %s, want ENDED DRAWN", got.Status, got.EndReason)
+		}
+		if n := o.count(messages.SubjectOf[messages.EventEnded]()); n != 1 {
+			t.Errorf("EventEnded published %d times, want 1", n)
+		}
+		if !slices.Contains(event.ConsumedSubjects, messages.SubjectOf[messages.EntriesClosed]()) {
+			t.Error("the event consumer does not subscribe to EntriesClosed")
 		}
 	})
 }

@@ -45,6 +45,7 @@ var registry = build(
 	decoder[ParticipantRegistered],
 	decoder[WinnerSelected],
 	decoder[CouponsSoldOut],
+	decoder[EntriesClosed],
 	decoder[CouponRedeemed],
 )
 

@@ -50,6 +50,7 @@ func TestDecodeRoundTrip(t *testing.T) {
 		messages.EventApproved{EventID: "e1", Method: messages.MethodFirstCome, CouponCount: 3, Channels: []string{messages.ChannelInstagram}, OccurredAt: now},
 		messages.ParticipantRegistered{EventID: "e1", EntryNumber: 7, StoreVisit: true, OccurredAt: now},
 		messages.EventEnded{EventID: "e1", Reason: messages.EndSoldOut, OccurredAt: now},
+		messages.EntriesClosed{EventID: "e1", Reason: messages.EndDrawn, OccurredAt: now},
 	} {
 		b, err := json.Marshal(m)
 		if err != nil {

@@ -40,6 +40,19 @@ type CouponsSoldOut struct {
 // Subject implements Message.
 func (CouponsSoldOut) Subject() string { return "events.participation.sold_out" }
 
+// EntriesClosed is published when the participation service stops taking
+// entries on its own (a lottery drawn before its period ended fixes the entry
+// list first); the event service, which owns the lifecycle, ends the event
+// with Reason.
+type EntriesClosed struct {
+	EventID    string    `json:"eventId"`
+	Reason     EndReason `json:"reason"`
+	OccurredAt time.Time `json:"occurredAt"`
+}
+
+// Subject implements Message.
+func (EntriesClosed) Subject() string { return "events.participation.entries_closed" }
+
 // CouponRedeemed is published when a coupon is used at the counter.
 type CouponRedeemed struct {
 	EventID    string    `json:"eventId"`

@@ -118,4 +118,5 @@ const (
 	EndPeriodOver EndReason = "PERIOD_OVER" // the last day passed
 	EndSoldOut    EndReason = "SOLD_OUT"    // the last first-come coupon was issued
 	EndOwner      EndReason = "OWNER"       // the owner closed it
+	EndDrawn      EndReason = "DRAWN"       // the owner drew the lottery, which closes entries first
 )

@@ -1,6 +1,10 @@
 package participation
 
-import "crypto/rand"
+import (
+	"crypto/rand"
+	"strings"
+	"unicode"
+)
 
 const (
 	base58Alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
@@ -64,4 +68,43 @@ func containsByte(s string, c byte) bool {
 		}
 	}
 	return false
+}
+
+// NormalizeCouponCode turns a coupon code as a person types it at the
+// counter into its stored form XXXX-XXXX-XXXX: letter case, spaces, dashes
+// (any dash), dots and full-width characters (a Korean keyboard's 전각
+// mode) do not matter, and the letters the alphabet leaves out are read as
+// the digits they look like, as Crockford's base32 decodes them: O → 0,
+// I and L → 1. ok is false when the result cannot be a coupon code, so no
+// lookup is spent on it. Every redemption path calls it.
+func NormalizeCouponCode(s string) (code string, ok bool) {
+	out := make([]byte, 0, couponLen+2)
+	for _, r := range s {
+		if r >= 0xFF01 && r <= 0xFF5E { // full-width ASCII
+			r -= 0xFEE0
+		}
+		switch {
+		case unicode.IsSpace(r) || r == '.' || r == '_' || unicode.Is(unicode.Pd, r) || r == '\u2212':
+			continue
+		case r >= 'a' && r <= 'z':
+			r -= 'a' - 'A'
+		}
+		switch r {
+		case 'O':
+			r = '0'
+		case 'I', 'L':
+			r = '1'
+		}
+		if r >= 0x80 || !strings.ContainsRune(couponAlphabet, r) || len(out) == couponLen+2 {
+			return "", false
+		}
+		if len(out) == 4 || len(out) == 9 {
+			out = append(out, '-')
+		}
+		out = append(out, byte(r))
+	}
+	if len(out) != couponLen+2 {
+		return "", false
+	}
+	return string(out), true
 }

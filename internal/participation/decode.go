@@ -45,6 +45,9 @@ func fastDecodeEntry(b []byte) (in EntryInput, ok bool) {
 		case "consents":
 			bit = 16
 			in.Consents, ok = p.consents()
+		case "entryToken":
+			bit = 32
+			in.EntryToken, ok = p.str()
 		default:
 			return in, false
 		}

@@ -24,6 +24,8 @@ var decodeSeeds = []struct {
 	{`{"name":"홍길동","phone":"010-1234-5678"}`, true},
 	{` { "name" : "김", "phone":"01012345678", "consents": {"marketing": true}, "channel":"qr", "visitToken":"abc.def" } `, true},
 	{`{"name":"a","phone":"b","consents":{"marketing":false}}`, true},
+	{`{"name":"a","phone":"b","entryToken":"0123abcd.4567ef"}`, true},
+	{`{"entryToken":"a","entryToken":"b"}`, false}, // repeated key
 	{`{"name":"a","consents":{}}`, true},
 	{`{}`, true},
 	{"{\"name\":\"a\"}\n", true},

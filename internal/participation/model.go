@@ -93,6 +93,10 @@ type EntryInput struct {
 	Consents   Consents `json:"consents"`
 	VisitToken string   `json:"visitToken,omitempty"`
 	Channel    string   `json:"channel,omitempty"` // where the customer came from (qr, instagram, ...)
+	// EntryToken is the entryToken of an earlier answer of this browser or
+	// app (several may be joined with "."): a repeat shows the original
+	// entry and coupon only to the caller who holds it.
+	EntryToken string `json:"entryToken,omitempty"`
 }
 
 // Coupon is a first-come coupon as its holder sees it.
@@ -102,15 +106,21 @@ type Coupon struct {
 	Redeemed bool   `json:"redeemed"`
 }
 
-// EntryResult answers an entry: 201 for a new entry, 200 with the original
-// for a repeat of the same phone number.
+// EntryResult answers an entry: 201 for a new entry, 200 for a repeat of
+// the same phone number. A repeat carries the original entry (number,
+// coupon, token) only when the request proved it comes from whoever made
+// it (EntryInput.EntryToken); otherwise it is just {eventId, repeat: true}.
 type EntryResult struct {
 	EventID     string    `json:"eventId"`
-	EntryNumber int64     `json:"entryNumber"`
-	StoreVisit  bool      `json:"storeVisit"`
+	EntryNumber int64     `json:"entryNumber,omitempty"`
+	StoreVisit  bool      `json:"storeVisit,omitempty"`
 	Coupon      *Coupon   `json:"coupon,omitempty"`
 	Repeat      bool      `json:"repeat"`
-	CreatedAt   time.Time `json:"createdAt"`
+	CreatedAt   time.Time `json:"createdAt,omitzero"`
+	// EntryToken proves this entry on a later repeat: keep it (the public
+	// page keeps it in an HttpOnly cookie) and send it back as
+	// EntryInput.EntryToken.
+	EntryToken string `json:"entryToken,omitempty"`
 }
 
 // PublicEvent is what the public page and API show about an event.

@@ -221,9 +221,10 @@ func (s *Service) event(ctx context.Context, eventID string) (Event, error) {
 // phoneHash is the keyed lookup value of a normalised number.
 func (s *Service) phoneHash(p string) string { return s.d.Cipher.Hash("entry-phone:" + p) }
 
-// Enter takes one entry. It returns the new entry (Repeat false) or the
-// original of a phone number that already entered (Repeat true). The answer
-// comes only after the entry's transaction committed.
+// Enter takes one entry. It returns the new entry (Repeat false) or, for a
+// phone number that already entered, Repeat true with the original entry
+// only when in.EntryToken proves the caller made it (see entrytoken.go).
+// The answer comes only after the entry's transaction committed.
 func (s *Service) Enter(ctx context.Context, eventID string, in EntryInput, clientIP string) (EntryResult, error) {
 	name := strings.TrimSpace(in.Name)
 	var v apperr.Validation
@@ -244,22 +245,31 @@ func (s *Service) Enter(ctx context.Context, eventID string, in EntryInput, clie
 	if err := v.Err(); err != nil {
 		return EntryResult{}, err
 	}
+	// Limits before any lookup: every answer below, a closed event's
+	// included, tells something about a phone number.
+	if err := s.limitIP(ctx, clientIP); err != nil {
+		return EntryResult{}, err
+	}
 	ev, err := s.event(ctx, eventID)
 	if err != nil {
 		return EntryResult{}, err
 	}
+	if err := s.limitEvent(eventID); err != nil {
+		return EntryResult{}, err
+	}
 	hash := s.phoneHash(num)
+	proven := s.provesEntry(in.EntryToken, eventID, hash)
 	now := s.d.Now()
 	if aerr := ev.AcceptErr(now); aerr != nil {
-		// A closed event still shows a customer their own entry (and coupon).
-		if se, err := s.d.Store.EntryByPhone(ctx, eventID, hash); err == nil {
-			se.Repeat = true
-			return s.result(ev, se), nil
+		// A closed event still shows its own entry (and coupon) to whoever
+		// made it; to anyone else it is simply closed.
+		if proven {
+			if se, err := s.d.Store.EntryByPhone(ctx, eventID, hash); err == nil {
+				se.Repeat = true
+				return s.result(ev, se, hash, true), nil
+			}
 		}
 		return EntryResult{}, aerr
-	}
-	if err := s.limit(ctx, eventID, clientIP); err != nil {
-		return EntryResult{}, err
 	}
 	storeVisit := false
 	if in.VisitToken != "" {
@@ -290,11 +300,19 @@ func (s *Service) Enter(ctx context.Context, eventID string, in EntryInput, clie
 	if res.err != nil {
 		return EntryResult{}, res.err
 	}
-	return s.result(ev, res.entry), nil
+	return s.result(ev, res.entry, hash, proven), nil
 }
 
-func (s *Service) result(ev Event, se StoredEntry) EntryResult {
-	r := EntryResult{EventID: ev.ID, EntryNumber: se.EntryNumber, StoreVisit: se.StoreVisit, Repeat: se.Repeat, CreatedAt: se.CreatedAt}
+// result is the answer to an entry. A repeat that did not prove itself
+// (proven false) learns that the number already entered and nothing of
+// that entry: not its number (the public draw list would tell whether it
+// won), not its coupon.
+func (s *Service) result(ev Event, se StoredEntry, phoneHash string, proven bool) EntryResult {
+	if se.Repeat && !proven {
+		return EntryResult{EventID: ev.ID, Repeat: true}
+	}
+	r := EntryResult{EventID: ev.ID, EntryNumber: se.EntryNumber, StoreVisit: se.StoreVisit, Repeat: se.Repeat,
+		CreatedAt: se.CreatedAt, EntryToken: s.entryToken(ev.ID, phoneHash)}
 	if se.CouponCode != "" {
 		r.Coupon = &Coupon{Code: se.CouponCode, Redeemed: se.Redeemed, QRURL: CouponQRPath(ev.ID, se.CouponCode)}
 	}
@@ -319,9 +337,9 @@ func validChannel(c string) bool {
 	return true
 }
 
-// limit applies the per-IP and per-event limits. A broken limiter fails
-// open (the database still enforces one entry per phone).
-func (s *Service) limit(ctx context.Context, eventID, ip string) error {
+// limitIP applies the per-IP limit. A broken limiter fails open (the
+// database still enforces one entry per phone).
+func (s *Service) limitIP(ctx context.Context, ip string) error {
 	if s.d.IPLimit > 0 && ip != "" {
 		ok, retry, err := s.d.Cache.Allow(ctx, "part:ip:"+ip, s.d.IPLimit, time.Minute)
 		if err == nil && !ok {
@@ -330,6 +348,12 @@ func (s *Service) limit(ctx context.Context, eventID, ip string) error {
 			return &e
 		}
 	}
+	return nil
+}
+
+// limitEvent applies the per-event limit, once the event is known to exist
+// (unknown ids would only churn the windows).
+func (s *Service) limitEvent(eventID string) error {
 	if s.d.EventLimit > 0 {
 		if ok, retry := s.evLimit.allow(eventID, s.d.EventLimit, time.Now()); !ok {
 			e := *ErrEventRateLimited
@@ -523,7 +547,10 @@ func (s *Service) Redeem(ctx context.Context, ownerID, eventID, code string) (Re
 	if e.Method != messages.MethodFirstCome {
 		return Redemption{}, ErrNotFirstCome
 	}
-	code = strings.ToUpper(strings.TrimSpace(code))
+	code, ok := NormalizeCouponCode(code)
+	if !ok {
+		return Redemption{}, ErrCouponNotFound
+	}
 	var out Redemption
 	err = s.d.DB.InTx(ctx, func(tx *db.Tx) error {
 		var err error
@@ -537,7 +564,11 @@ func (s *Service) Redeem(ctx context.Context, ownerID, eventID, code string) (Re
 
 // Coupon returns a coupon's state for its holder (the code is the secret).
 func (s *Service) Coupon(ctx context.Context, eventID, code string) (StoredEntry, error) {
-	return s.d.Store.CouponByCode(ctx, eventID, strings.ToUpper(strings.TrimSpace(code)))
+	code, ok := NormalizeCouponCode(code)
+	if !ok {
+		return StoredEntry{}, ErrCouponNotFound
+	}
+	return s.d.Store.CouponByCode(ctx, eventID, code)
 }
 
 // OwnedEvent returns the event when ownerID owns it (for QR and PDF).

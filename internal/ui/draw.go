@@ -3,6 +3,7 @@ package ui
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,6 +19,16 @@ type drawPage struct {
 	winners.EventDraws
 	Pending *winners.Draw // published commitment awaiting the draw
 	Latest  *winners.Draw // most recent completed draw (redraw target)
+	// Current are the standing winners (not replaced by a redraw) by rank.
+	Current []standingWinner
+	// WinnerCount is the form's default: the planned number of winners.
+	WinnerCount int
+}
+
+// standingWinner is a current winner with the draw that selected it.
+type standingWinner struct {
+	winners.Winner
+	DrawID string
 }
 
 func (s *Site) handleDrawPage(w http.ResponseWriter, r *http.Request) {
@@ -44,7 +55,16 @@ func (s *Site) renderDrawPage(w http.ResponseWriter, r *http.Request, status int
 		if d.Status == winners.DrawDone && data.Latest == nil {
 			data.Latest = d
 		}
+		if d.Status == winners.DrawDone {
+			for _, w := range d.Winners {
+				if w.ReplacedBy == "" {
+					data.Current = append(data.Current, standingWinner{Winner: w, DrawID: d.ID})
+				}
+			}
+		}
 	}
+	slices.SortStableFunc(data.Current, func(a, b standingWinner) int { return a.Rank - b.Rank })
+	data.WinnerCount = max(data.Event.WinnerCount, 1)
 	v.Title = "추첨 · " + data.Event.Title
 	v.Data = data
 	s.html.Render(w, r, status, "draw.html", v)
@@ -74,15 +94,32 @@ func (s *Site) handleDrawRun(w http.ResponseWriter, r *http.Request) {
 	form := map[string]string{
 		"winnerCount": r.FormValue("winnerCount"), "visitBonusWeight": r.FormValue("visitBonusWeight"),
 		"exclusions": r.FormValue("exclusions"), "redrawOf": r.FormValue("redrawOf"), "reason": r.FormValue("reason"),
+		"closeEntries": r.FormValue("closeEntries"),
 	}
 	fields := map[string]string{}
-	in := winners.DrawInput{RedrawOf: form["redrawOf"], Reason: form["reason"]}
+	in := winners.DrawInput{RedrawOf: form["redrawOf"], Reason: form["reason"], CloseEntries: form["closeEntries"] == "on"}
 	var err error
-	if in.WinnerCount, err = strconv.Atoi(strings.TrimSpace(form["winnerCount"])); err != nil {
-		fields["winnerCount"] = "당첨자 수를 숫자로 입력해 주세요."
-	}
-	if in.VisitBonusWeight, err = strconv.ParseFloat(strings.TrimSpace(form["visitBonusWeight"]), 64); err != nil {
-		fields["visitBonusWeight"] = "매장 방문 가중치를 숫자로 입력해 주세요."
+	if in.RedrawOf != "" {
+		// A redraw replaces the checked winners only; count and weight
+		// are those of the first draw.
+		for _, v := range r.Form["replace"] {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				fields["replace"] = "교체할 당첨자를 다시 선택해 주세요."
+				break
+			}
+			in.Replace = append(in.Replace, n)
+		}
+		if len(in.Replace) == 0 && fields["replace"] == "" {
+			fields["replace"] = "교체할 당첨자를 선택해 주세요."
+		}
+	} else {
+		if in.WinnerCount, err = strconv.Atoi(strings.TrimSpace(form["winnerCount"])); err != nil {
+			fields["winnerCount"] = "당첨자 수를 숫자로 입력해 주세요."
+		}
+		if in.VisitBonusWeight, err = strconv.ParseFloat(strings.TrimSpace(form["visitBonusWeight"]), 64); err != nil {
+			fields["visitBonusWeight"] = "매장 방문 가중치를 숫자로 입력해 주세요."
+		}
 	}
 	for _, f := range strings.FieldsFunc(form["exclusions"], func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\r' }) {
 		n, err := strconv.ParseInt(f, 10, 64)
@@ -95,7 +132,13 @@ func (s *Site) handleDrawRun(w http.ResponseWriter, r *http.Request) {
 	if len(fields) == 0 {
 		err = s.api.Call(w, r, "POST", "/api/v1/events/"+url.PathEscape(id)+"/draws", in, nil)
 		if err == nil {
-			s.sessions.Flash(w, "추첨을 완료했습니다. 당첨자에게 알림톡을 보내는 중입니다.")
+			msg := "추첨을 완료했습니다. 당첨자에게 알림톡을 보내는 중입니다."
+			if in.RedrawOf != "" {
+				msg = "선택한 당첨자만 다시 뽑았습니다. 새 당첨자에게 알림톡을 보내는 중이며, 다른 당첨자는 그대로입니다."
+			} else if in.CloseEntries {
+				msg = "참여를 마감하고 추첨했습니다. 이벤트가 종료되었고, 당첨자에게 알림톡을 보내는 중입니다."
+			}
+			s.sessions.Flash(w, msg)
 			http.Redirect(w, r, "/app/events/"+url.PathEscape(id)+"/draw", http.StatusSeeOther)
 			return
 		}

@@ -3,6 +3,7 @@ package ui_test
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/autoevent/autoevent/internal/platform/apperr"
@@ -26,9 +27,9 @@ func TestDrawPage(t *testing.T) {
 	t.Run("committed and drawn", func(t *testing.T) {
 		p := signedIn(t, drawAPI(t, drawJSON("d2", "PENDING"), drawJSON("d1", "DRAWN"))).Get("/app/events/ev1/draw").
 			WantHTML(http.StatusOK).
-			WantText("공개된 약속값", "c0ffeed2", "재추첨", "추첨 결과", "120명 (매장 방문 30명, 가중치 ×2)", "5eedd1",
+			WantText("현재 당첨자", "공개된 약속값", "c0ffeed2", "당첨자 교체 (재추첨)", "추첨 기록", "120명 (매장 방문 30명, 가중치 ×2)", "5eedd1",
 				"이*영", "알림톡 수신", "autoevent verify d1").
-			WantForms("/logout", "/app/events/ev1/draw", "/app/events/ev1/draw/d1/winners/17/delivered")
+			WantForms("/logout", "/app/events/ev1/draw/d1/winners/17/delivered", "/app/events/ev1/draw")
 		if got := p.WantForm("/app/events/ev1/draw").Fields.Get("redrawOf"); got != "d1" {
 			t.Errorf("redrawOf = %q, want the latest draw", got)
 		}
@@ -61,16 +62,69 @@ func TestDrawRun(t *testing.T) {
 	b := signedIn(t, api)
 	b.Get("/app/events/ev1/draw")
 	b.Post("/app/events/ev1/draw", url.Values{"winnerCount": {"3"}, "visitBonusWeight": {"2.5"}, "exclusions": {"4, 9\n12"},
-		"redrawOf": {"d1"}, "reason": {"연락 불가"}}).WantRedirect("/app/events/ev1/draw")
+		"closeEntries": {"on"}}).WantRedirect("/app/events/ev1/draw")
 	var in struct {
 		WinnerCount      int
 		VisitBonusWeight float64
 		Exclusions       []int64
+		CloseEntries     bool
 		RedrawOf, Reason string
+		Replace          []int64
 	}
 	api.Last("POST", "/api/v1/events/ev1/draws").Decode(t, &in)
-	if in.WinnerCount != 3 || in.VisitBonusWeight != 2.5 || len(in.Exclusions) != 3 || in.Exclusions[2] != 12 || in.RedrawOf != "d1" || in.Reason != "연락 불가" {
+	if in.WinnerCount != 3 || in.VisitBonusWeight != 2.5 || len(in.Exclusions) != 3 || in.Exclusions[2] != 12 || !in.CloseEntries || in.RedrawOf != "" {
 		t.Errorf("draw body = %+v", in)
+	}
+	b.Get("/app/events/ev1/draw").WantText("참여를 마감하고 추첨했습니다.")
+
+	// A redraw sends only the checked winners to replace, with the reason.
+	in = struct {
+		WinnerCount      int
+		VisitBonusWeight float64
+		Exclusions       []int64
+		CloseEntries     bool
+		RedrawOf, Reason string
+		Replace          []int64
+	}{}
+	b.Get("/app/events/ev1/draw")
+	b.Post("/app/events/ev1/draw", url.Values{"redrawOf": {"d1"}, "replace": {"17"}, "reason": {"연락 불가"}}).WantRedirect("/app/events/ev1/draw")
+	api.Last("POST", "/api/v1/events/ev1/draws").Decode(t, &in)
+	if in.RedrawOf != "d1" || len(in.Replace) != 1 || in.Replace[0] != 17 || in.Reason != "연락 불가" || in.WinnerCount != 0 {
+		t.Errorf("redraw body = %+v, want redrawOf d1, replace [17], the reason and no winner count", in)
+	}
+	b.Get("/app/events/ev1/draw").WantText("선택한 당첨자만 다시 뽑았습니다.")
+}
+
+// TestDrawPageDefaultsAndConfirmation: the first draw form defaults to the
+// planned winner count and, while the event still takes entries, asks the
+// owner to confirm closing them; a redraw form lists the standing winners
+// to replace and marks the replaced ones in the record.
+func TestDrawPageDefaultsAndConfirmation(t *testing.T) {
+	ev := eventDrawsJSON()
+	ev["event"].(obj)["winnerCount"], ev["event"].(obj)["entriesOpen"] = 5, true
+	api := uitest.NewAPI(t).JSON("GET /api/v1/events/{id}/draws", http.StatusOK, ev)
+	p := signedIn(t, api).Get("/app/events/ev1/draw").WantHTML(http.StatusOK).
+		WantText("아직 참여 기간입니다", "참여를 지금 마감하고 추첨합니다", "참여 마감하고 추첨하기")
+	f := p.WantForm("/app/events/ev1/draw")
+	if got := f.Fields.Get("winnerCount"); got != "5" {
+		t.Errorf("winnerCount default = %q, want the planned 5", got)
+	}
+
+	first, redo := drawJSON("d1", "DRAWN"), drawJSON("d2", "DRAWN")
+	first["winners"] = []obj{
+		{"rank": 1, "entryNumber": 17, "name": "이*영", "phone": "010-****-1234", "replacedBy": "d2"},
+		{"rank": 2, "entryNumber": 30, "name": "박*수", "phone": "010-****-5678", "notification": obj{"status": "SENT", "attempts": 1, "updatedAt": "2026-12-24T01:01:00Z"}},
+	}
+	redo["redrawOf"], redo["reason"], redo["replaces"] = "d1", "연락 불가", []int{17}
+	redo["winners"] = []obj{{"rank": 1, "entryNumber": 44, "name": "최*진", "phone": "010-****-9999"}}
+	api = uitest.NewAPI(t).JSON("GET /api/v1/events/{id}/draws", http.StatusOK, eventDrawsJSON(redo, first))
+	p = signedIn(t, api).Get("/app/events/ev1/draw").WantHTML(http.StatusOK).
+		WantText("현재 당첨자", "당첨자 교체 (재추첨)", "참여 번호 17 교체 · 사유: 연락 불가", "교체됨", "최*진", "박*수").
+		WantNoText("재추첨됨", "참여를 지금 마감하고 추첨합니다")
+	// The standing winners are 30 and 44; 17 was replaced.
+	redraw := p.WantForm("/app/events/ev1/draw")
+	if got := strings.Join(redraw.Fields["replace"], ","); got != "30,44" && got != "44,30" {
+		t.Errorf("replace choices = %q, want the standing winners 30 and 44", got)
 	}
 }
 

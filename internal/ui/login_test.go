@@ -3,6 +3,7 @@ package ui_test
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -32,6 +33,56 @@ func TestLoginPageKeepsRedirectsOnSite(t *testing.T) {
 		}
 	}
 	signedIn(t, uitest.NewAPI(t)).Get("/login?next=//evil.example").WantRedirect("/app")
+}
+
+// Browsers drop tabs and newlines from a URL and read "\" as "/", so each of
+// these is "//evil.example" (another site) by the time it is followed. The
+// page, the form post and an already signed-in visit must all stay here.
+func TestLoginNextRefusesDisguisedOrigins(t *testing.T) {
+	attacks := []string{
+		"/\t/evil.example", "/\n/evil.example", "/\r/evil.example", "\t//evil.example", " //evil.example",
+		"/\\/evil.example", "\\/evil.example", "/%09/evil.example", "https:evil.example", "javascript:alert(1)",
+		"//evil.example/%2e%2e", "/\x00/evil.example", "/ /evil.example",
+	}
+	for _, next := range attacks {
+		// The query the attacker's link carries, raw (/%09/ reaches us as a tab).
+		q := "/login?next=" + url.QueryEscape(next)
+		if got := newBrowser(t, uitest.NewAPI(t)).Get(q).WantForm("/login").Fields.Get("next"); !sameOrigin(got) {
+			t.Errorf("page next %q → %q, leaves the site", next, got)
+		}
+		signedIn(t, uitest.NewAPI(t)).Get(q).WantRedirect("/app")
+		api := uitest.NewAPI(t).JSON("POST /api/v1/auth/login", http.StatusOK, obj{"accessToken": "at", "refreshToken": "rt", "expiresIn": 3600})
+		b := newBrowser(t, api)
+		b.Get("/login")
+		b.Post("/login", url.Values{"email": {"o@example.com"}, "password": {"pw"}, "next": {next}}).WantRedirect("/app")
+	}
+	// The issue's own probe, as the browser sends it.
+	signedIn(t, uitest.NewAPI(t)).Get("/login?next=/%09/evil.example").WantRedirect("/app")
+	// Ordinary paths with a query survive.
+	signedIn(t, uitest.NewAPI(t)).Get("/login?next=" + url.QueryEscape("/app/events/ev1/participants?page=2")).
+		WantRedirect("/app/events/ev1/participants?page=2")
+}
+
+// sameOrigin resolves next the way a browser does (tabs and newlines
+// removed, "\" read as "/") against this site.
+func sameOrigin(next string) bool {
+	next = strings.NewReplacer("\t", "", "\n", "", "\r", "", "\\", "/").Replace(strings.TrimSpace(next))
+	base, _ := url.Parse("https://shop.example/login")
+	u, err := base.Parse(next)
+	return err == nil && u.Host == "shop.example"
+}
+
+// After log-in the owner is told about wrong passwords tried since the
+// last one (there is no e-mail to tell them by).
+func TestLoginShowsFailedAttempts(t *testing.T) {
+	api := uitest.NewAPI(t).
+		JSON("POST /api/v1/auth/login", http.StatusOK, obj{"accessToken": "at", "refreshToken": "rt", "expiresIn": 3600, "failedAttemptsSinceLastLogin": 7}).
+		JSON("GET /api/v1/users/me", http.StatusOK, meJSON()).
+		JSON("GET /api/v1/events", http.StatusOK, obj{"items": []obj{}})
+	b := newBrowser(t, api)
+	b.Get("/login")
+	b.Post("/login", url.Values{"email": {"o@example.com"}, "password": {"pw"}}).WantRedirect("/app")
+	b.Get("/app").WantHTML(http.StatusOK).WantText("지난 로그인 이후 틀린 비밀번호로 로그인한 시도가 7번 있었습니다.")
 }
 
 func TestLoginLogsIn(t *testing.T) {

@@ -3,6 +3,9 @@ package ui
 import (
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/autoevent/autoevent/internal/participation"
 	"github.com/autoevent/autoevent/internal/participation/winners"
@@ -24,14 +27,58 @@ type publicPage struct {
 	Draws      *winners.EventDraws // lottery commitments and results, nil for first-come
 }
 
+// entryResult is the entry API's answer. A repeat that the browser could
+// not prove its own (no entry cookie of that number) has only Repeat set.
 type entryResult struct {
-	EntryNumber int64 `json:"entryNumber"`
-	StoreVisit  bool  `json:"storeVisit"`
-	Repeat      bool  `json:"repeat"`
+	EntryNumber int64  `json:"entryNumber"`
+	StoreVisit  bool   `json:"storeVisit"`
+	Repeat      bool   `json:"repeat"`
+	EntryToken  string `json:"entryToken"`
 	Coupon      *struct {
 		Code  string `json:"code"`
 		QRURL string `json:"qrUrl"`
 	} `json:"coupon"`
+}
+
+// The entry cookie keeps the entry tokens of the numbers that entered from
+// this browser, so that entering again shows the entry number and coupon to
+// the same browser and to nobody else (the API shows them only against the
+// token). HttpOnly, scoped to the event's page, at most entryTokensKept
+// tokens (a few people of one family sharing a phone).
+const (
+	entryCookie     = "ae_entry"
+	entryTokensKept = 5
+	entryCookieAge  = 60 * 24 * time.Hour // past the event and its draw
+)
+
+// entryTokens returns the tokens of the request's entry cookie, dropping
+// anything that is not a token.
+func entryTokens(r *http.Request) []string {
+	c, err := r.Cookie(entryCookie)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, t := range strings.Split(c.Value, ".") {
+		if len(out) < entryTokensKept && len(t) >= 16 && len(t) <= 64 && strings.Trim(t, "0123456789abcdef") == "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// keepEntryToken adds tok to the browser's entry cookie (newest last).
+func (s *Site) keepEntryToken(w http.ResponseWriter, r *http.Request, code, tok string) {
+	if tok == "" {
+		return
+	}
+	toks := slices.DeleteFunc(entryTokens(r), func(t string) bool { return t == tok })
+	toks = append(toks, tok)
+	if len(toks) > entryTokensKept {
+		toks = toks[len(toks)-entryTokensKept:]
+	}
+	http.SetCookie(w, &http.Cookie{Name: entryCookie, Value: strings.Join(toks, "."), Path: "/e/" + code,
+		MaxAge: int(entryCookieAge.Seconds()), HttpOnly: true, Secure: s.cfg.Secure, SameSite: http.SameSiteLaxMode})
 }
 
 // loadPublicEvent reads the event of the page's code, or answers with the
@@ -86,6 +133,9 @@ func (s *Site) handlePublicEnter(w http.ResponseWriter, r *http.Request) {
 	if page.Channel != "" {
 		body["channel"] = page.Channel
 	}
+	if toks := entryTokens(r); len(toks) > 0 {
+		body["entryToken"] = strings.Join(toks, ".")
+	}
 	var res entryResult
 	api, err := s.api.CallPublic(r, "POST", "/api/v1/public/events/"+url.PathEscape(ev.EventID)+"/entries", body, &res)
 	if err != nil {
@@ -98,6 +148,7 @@ func (s *Site) handlePublicEnter(w http.ResponseWriter, r *http.Request) {
 			Error: banner, Fields: fields})
 		return
 	}
+	s.keepEntryToken(w, r, ev.Code, res.EntryToken)
 	page.Result = &res
 	s.html.Render(w, r, api.Status, "public_result.html", View{Title: ev.Title, Layout: "public", Data: page})
 }

@@ -3,9 +3,11 @@ package ui_test
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/autoevent/autoevent/internal/platform/apperr"
+	"github.com/autoevent/autoevent/internal/platform/httpapi"
 	"github.com/autoevent/autoevent/internal/ui/uitest"
 )
 
@@ -77,13 +79,99 @@ func TestPublicEnter(t *testing.T) {
 	}
 }
 
+// A repeat the API did not let this browser prove (another person typing
+// the number) shows that the number entered and nothing of that entry.
 func TestPublicEnterAgain(t *testing.T) {
-	api := publicAPI(t, publicEventJSON("LOTTERY", "OPEN")).
-		JSON("POST /api/v1/public/events/{id}/entries", http.StatusOK, obj{"entryNumber": 7, "repeat": true})
+	for _, tc := range []struct{ method, want string }{
+		{"LOTTERY", "당첨되시면 그 번호로 알림톡이나 문자로 연락드릴게요."},
+		{"FIRST_COME", "쿠폰은 그 번호로 보내 드린 알림톡이나 문자에서 확인하실 수 있어요."},
+	} {
+		t.Run(tc.method, func(t *testing.T) {
+			api := publicAPI(t, publicEventJSON(tc.method, "OPEN")).
+				JSON("POST /api/v1/public/events/{id}/entries", http.StatusOK, obj{"eventId": "ev1", "repeat": true})
+			b := newBrowser(t, api)
+			b.Get("/e/abcdefghij")
+			p := b.Post("/e/abcdefghij", url.Values{"name": {"이영희"}, "phone": {"01012345678"}}).WantHTML(http.StatusOK).
+				WantText("이미 참여하셨어요", "이 휴대전화 번호는 이미 참여했어요.", tc.want).
+				WantNoText("응모번호", "쿠폰 QR 코드", "캡처")
+			if c := p.Header.Get("Set-Cookie"); strings.Contains(c, "ae_entry") {
+				t.Errorf("an unproven repeat set the entry cookie: %s", c)
+			}
+		})
+	}
+}
+
+// The browser keeps the entry token of its entry in an HttpOnly cookie of
+// the event's page and sends it back when it enters again, so the same
+// browser sees its entry number and coupon again.
+func TestPublicEnterKeepsEntryToken(t *testing.T) {
+	const tok1, tok2 = "0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"
+	answers := []obj{
+		{"entryNumber": 3, "entryToken": tok1, "coupon": obj{"code": "ABCD-EFGH-JKMN", "qrUrl": "/qr/1.png"}},
+		{"entryNumber": 4, "entryToken": tok2, "coupon": obj{"code": "ABCD-EFGH-JKMP", "qrUrl": "/qr/2.png"}},
+		{"entryNumber": 3, "entryToken": tok1, "repeat": true, "coupon": obj{"code": "ABCD-EFGH-JKMN", "qrUrl": "/qr/1.png"}},
+	}
+	calls := 0
+	api := publicAPI(t, publicEventJSON("FIRST_COME", "OPEN")).
+		Handle("POST /api/v1/public/events/{id}/entries", func(w http.ResponseWriter, r *http.Request) {
+			status := http.StatusCreated
+			if answers[calls]["repeat"] == true {
+				status = http.StatusOK
+			}
+			httpapi.WriteJSON(w, status, answers[calls])
+			calls++
+		})
 	b := newBrowser(t, api)
 	b.Get("/e/abcdefghij")
+	p := b.Post("/e/abcdefghij", url.Values{"name": {"이영희"}, "phone": {"010-1234-5678"}}).WantHTML(http.StatusCreated)
+	ck := entryCookieOf(t, p.Header)
+	if ck.Value != tok1 || ck.Path != "/e/abcdefghij" || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.MaxAge <= 0 {
+		t.Errorf("entry cookie = %+v, want %s, HttpOnly, Lax, path /e/abcdefghij", ck, tok1)
+	}
+	var in struct{ EntryToken string }
+	api.Last("POST", "/api/v1/public/events/ev1/entries").Decode(t, &in)
+	if in.EntryToken != "" {
+		t.Errorf("first entry sent entryToken %q, want none", in.EntryToken)
+	}
+	// A second number from the same browser: both tokens are kept.
+	b.Post("/e/abcdefghij", url.Values{"name": {"김철수"}, "phone": {"010-2222-3333"}}).WantHTML(http.StatusCreated)
+	api.Last("POST", "/api/v1/public/events/ev1/entries").Decode(t, &in)
+	if in.EntryToken != tok1 {
+		t.Errorf("second entry sent entryToken %q, want %q", in.EntryToken, tok1)
+	}
 	b.Post("/e/abcdefghij", url.Values{"name": {"이영희"}, "phone": {"01012345678"}}).WantHTML(http.StatusOK).
-		WantText("이미 참여하셨어요", "추첨 후 당첨되시면 개별 연락드릴게요.")
+		WantText("이미 참여하셨어요", "응모번호 <strong>3</strong>", "ABCD-EFGH-JKMN")
+	api.Last("POST", "/api/v1/public/events/ev1/entries").Decode(t, &in)
+	if in.EntryToken != tok1+"."+tok2 {
+		t.Errorf("repeat sent entryToken %q, want both tokens %q", in.EntryToken, tok1+"."+tok2)
+	}
+}
+
+// A forged cookie is not passed on as is: only token-shaped values reach
+// the API.
+func TestPublicEnterDropsForgedEntryCookie(t *testing.T) {
+	api := publicAPI(t, publicEventJSON("LOTTERY", "OPEN")).
+		JSON("POST /api/v1/public/events/{id}/entries", http.StatusOK, obj{"eventId": "ev1", "repeat": true})
+	b := newBrowser(t, api)
+	b.Get("/e/abcdefghij")
+	b.SetCookie("ae_entry", "x\"y.0123456789abcdef0123456789abcdef.ZZZZZZZZZZZZZZZZZZZZ")
+	b.Post("/e/abcdefghij", url.Values{"name": {"이영희"}, "phone": {"01012345678"}}).WantHTML(http.StatusOK)
+	var in struct{ EntryToken string }
+	api.Last("POST", "/api/v1/public/events/ev1/entries").Decode(t, &in)
+	if in.EntryToken != "0123456789abcdef0123456789abcdef" {
+		t.Errorf("entryToken = %q, want only the token-shaped part", in.EntryToken)
+	}
+}
+
+func entryCookieOf(t *testing.T, h http.Header) *http.Cookie {
+	t.Helper()
+	for _, c := range (&http.Response{Header: h}).Cookies() {
+		if c.Name == "ae_entry" {
+			return c
+		}
+	}
+	t.Fatalf("no ae_entry cookie set (Set-Cookie %q)", h.Values("Set-Cookie"))
+	return nil
 }
 
 func TestPublicEnterErrors(t *testing.T) {

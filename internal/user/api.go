@@ -10,15 +10,20 @@ import (
 
 // API is the user service's HTTP surface.
 type API struct {
-	svc    *Service
-	verify func(r *http.Request) (authn.Claims, error)
+	svc        *Service
+	verify     func(r *http.Request) (authn.Claims, error)
+	trustProxy bool
 }
 
 // NewAPI returns the API; svc is nil when the service runs in another
 // process (the routes are then proxied and the handlers never run).
-func NewAPI(svc *Service, verify func(r *http.Request) (authn.Claims, error)) *API {
-	return &API{svc: svc, verify: verify}
+// trustProxy takes the client IP, which the log-in and sign-up throttles
+// key on, from X-Forwarded-For.
+func NewAPI(svc *Service, verify func(r *http.Request) (authn.Claims, error), trustProxy bool) *API {
+	return &API{svc: svc, verify: verify, trustProxy: trustProxy}
 }
+
+func (a *API) clientIP(r *http.Request) string { return httpapi.ClientIP(r, a.trustProxy) }
 
 // Routes declares the user service's routes.
 func (a *API) Routes(r *httpapi.Router) {
@@ -63,7 +68,7 @@ func (a *API) businessCheck(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, err)
 		return
 	}
-	res, err := a.svc.CheckBusiness(r.Context(), in)
+	res, err := a.svc.CheckBusiness(r.Context(), in, a.clientIP(r))
 	if err != nil {
 		httpapi.WriteError(w, r, err)
 		return
@@ -140,7 +145,7 @@ func (a *API) signup(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, err)
 		return
 	}
-	res, err := a.svc.Signup(r.Context(), in)
+	res, err := a.svc.Signup(r.Context(), in, a.clientIP(r))
 	if err != nil {
 		httpapi.WriteError(w, r, err)
 		return
@@ -155,7 +160,7 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, err)
 		return
 	}
-	t, err := a.svc.Login(r.Context(), in)
+	t, err := a.svc.Login(r.Context(), in, a.clientIP(r))
 	if err != nil {
 		httpapi.WriteError(w, r, err)
 		return
@@ -266,7 +271,7 @@ func (a *API) reauth(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, err)
 		return
 	}
-	if err := a.svc.Reauthenticate(r.Context(), p.UserID, in.Password); err != nil {
+	if err := a.svc.Reauthenticate(r.Context(), p.UserID, in.Password, a.clientIP(r)); err != nil {
 		httpapi.WriteError(w, r, err)
 		return
 	}

@@ -131,12 +131,7 @@ func (s *Service) FinishFederatedLogin(ctx context.Context, in FederationFinishI
 	if err != nil {
 		return Tokens{}, err
 	}
-	if now := s.d.Now(); now.Before(u.LockedUntil) {
-		e := *ErrAccountLocked
-		e.RetryAfter = u.LockedUntil.Sub(now)
-		return Tokens{}, &e
-	}
-	return s.LoginUser(ctx, u.ID)
+	return s.logIn(ctx, u)
 }
 
 // FinishFederatedLink completes a link flow started by the same owner.

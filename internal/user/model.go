@@ -21,10 +21,11 @@ type User struct {
 	Phone          string // 01012345678
 	BusinessNumber string // 10 digits
 	Verification   string
-	FailedLogins   int
-	LockedUntil    time.Time
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// FailedLogins counts wrong passwords since the last log-in, for the
+	// notice the owner gets at the next one.
+	FailedLogins int
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // Store is the owner's shop.
@@ -52,6 +53,15 @@ type RefreshToken struct {
 	UsedAt    time.Time
 	RevokedAt time.Time
 	CreatedAt time.Time
+	// Access is the access token issued together with this refresh token,
+	// revoked with the family.
+	Access AccessGrant
+}
+
+// AccessGrant names an issued access token: its id ("jti") and expiry.
+type AccessGrant struct {
+	TokenID   string
+	ExpiresAt time.Time
 }
 
 // Industry is one entry of the fixed industry list.
@@ -136,6 +146,9 @@ type Tokens struct {
 	RefreshToken string `json:"refreshToken"`
 	ExpiresIn    int    `json:"expiresIn"`
 	TokenType    string `json:"tokenType"`
+	// FailedAttemptsSinceLastLogin tells the owner, at log-in, how many
+	// wrong passwords were tried on the account since the last one.
+	FailedAttemptsSinceLastLogin int `json:"failedAttemptsSinceLastLogin,omitempty"`
 }
 
 // RefreshInput is the refresh and log-out body.

@@ -32,8 +32,6 @@ const (
 	// briefly: it spares the API repeated attempts, but a business that has
 	// just registered or resumed must not wait a week to sign up.
 	NTSRefusalCacheTTL = time.Hour
-	LockAfter          = 5                // failed log-ins before a lock
-	LockFor            = 15 * time.Minute // lock duration
 	maxNameRunes       = 40
 	maxStoreRunes      = 60
 	maxAddrRunes       = 200
@@ -60,6 +58,9 @@ type Deps struct {
 	Now       func() time.Time
 	// Federation is the optional OpenID Connect log-in (nil = off).
 	Federation Federation
+	// SignupChecksPerHour overrides SignupChecksPerHour (0 = default,
+	// negative = off).
+	SignupChecksPerHour int
 }
 
 // Service implements the user use cases.
@@ -79,9 +80,12 @@ func NewService(d Deps) *Service {
 // Signup validates the input, verifies the business number (check digit,
 // then the NTS status API, outside any transaction) and creates the account
 // and its store with a UserRegistered event in one transaction.
-func (s *Service) Signup(ctx context.Context, in SignupInput) (SignupResult, error) {
+func (s *Service) Signup(ctx context.Context, in SignupInput, clientIP string) (SignupResult, error) {
 	u, store, err := s.validateSignup(in)
 	if err != nil {
+		return SignupResult{}, err
+	}
+	if err := s.throttleSignupChecks(ctx, clientIP); err != nil {
 		return SignupResult{}, err
 	}
 	// Cheap conflicts first, so a duplicate never costs an NTS call.
@@ -169,10 +173,13 @@ func validateBusinessNumber(v *apperr.Validation, in string) string {
 // CheckBusiness verifies a business number before sign-up (the form's
 // "사업자 확인" step): check digit, not yet registered here, then the NTS.
 // The NTS answer is cached, so the sign-up that follows does not ask again.
-func (s *Service) CheckBusiness(ctx context.Context, in BusinessCheckInput) (BusinessCheck, error) {
+func (s *Service) CheckBusiness(ctx context.Context, in BusinessCheckInput, clientIP string) (BusinessCheck, error) {
 	var v apperr.Validation
 	number := validateBusinessNumber(&v, in.BusinessNumber)
 	if err := v.Err(); err != nil {
+		return BusinessCheck{}, err
+	}
+	if err := s.throttleSignupChecks(ctx, clientIP); err != nil {
 		return BusinessCheck{}, err
 	}
 	if taken, err := s.d.Repo.BusinessExists(ctx, number); err != nil {
@@ -273,60 +280,83 @@ func decide(st nts.Status) (string, error) {
 	}
 }
 
-// Login checks the password and issues tokens. Repeated failures lock the
-// account for LockFor; unknown emails cost the same bcrypt time.
-func (s *Service) Login(ctx context.Context, in LoginInput) (Tokens, error) {
+// unknownUserID is what a failure for an unknown e-mail is recorded
+// against: it matches no row, so the same statement runs either way.
+const unknownUserID = "00000000-0000-0000-0000-000000000000"
+
+// Login checks the password and issues tokens, under the log-in throttle
+// (throttle.go). Known and unknown e-mails take the same path: one throttle
+// check, one bcrypt comparison (against a dummy hash when there is no
+// account), one failure record, the same answer.
+func (s *Service) Login(ctx context.Context, in LoginInput, clientIP string) (Tokens, error) {
 	email := strings.ToLower(strings.TrimSpace(in.Email))
 	if email == "" || in.Password == "" {
 		return Tokens{}, ErrBadCredentials
 	}
+	if err := s.throttleLogin(ctx, clientIP, email); err != nil {
+		return Tokens{}, err
+	}
 	u, err := s.d.Repo.UserByEmail(ctx, email)
 	if errors.Is(err, ErrUserNotFound) {
 		_ = s.d.Passwords.CheckUnknownUser(in.Password)
-		return Tokens{}, ErrBadCredentials
+		return Tokens{}, s.loginFailed(ctx, unknownUserID)
 	}
 	if err != nil {
 		return Tokens{}, err
 	}
-	if err := s.checkPassword(ctx, u, in.Password); err != nil {
-		return Tokens{}, err
+	if err := s.d.Passwords.Check(u.PasswordHash, in.Password); err != nil {
+		if !errors.Is(err, authn.ErrPasswordMismatch) {
+			return Tokens{}, err
+		}
+		return Tokens{}, s.loginFailed(ctx, u.ID)
 	}
-	return s.issue(ctx, s.d.DB, u.ID, authn.NewFamilyID())
+	s.loginSucceeded(ctx, clientIP, email)
+	return s.logIn(ctx, u)
 }
 
-// checkPassword checks u's password under the lock-out rule: repeated
-// failures lock the account for LockFor, a success clears the count.
-func (s *Service) checkPassword(ctx context.Context, u User, password string) error {
-	now := s.d.Now()
-	if now.Before(u.LockedUntil) {
-		e := *ErrAccountLocked
-		e.RetryAfter = u.LockedUntil.Sub(now)
-		return &e
+// loginFailed records a wrong password for the owner's notice and answers
+// ErrBadCredentials.
+func (s *Service) loginFailed(ctx context.Context, userID string) error {
+	if err := s.d.Repo.RecordLoginFailure(ctx, userID, s.d.Now().UTC()); err != nil {
+		return err
 	}
-	if err := s.d.Passwords.Check(u.PasswordHash, password); err != nil {
-		if err := s.d.Repo.RecordLoginFailure(ctx, u.ID, LockAfter, LockFor, now.UTC()); err != nil {
-			return err
-		}
-		return ErrBadCredentials
-	}
+	return ErrBadCredentials
+}
+
+// logIn issues a new token family for u and tells the owner how many wrong
+// passwords were tried since the last log-in.
+func (s *Service) logIn(ctx context.Context, u User) (Tokens, error) {
 	if u.FailedLogins > 0 {
-		return s.d.Repo.ResetLoginFailures(ctx, u.ID)
+		if err := s.d.Repo.ResetLoginFailures(ctx, u.ID); err != nil {
+			return Tokens{}, err
+		}
 	}
-	return nil
+	t, err := s.issue(ctx, s.d.DB, u.ID, authn.NewFamilyID())
+	t.FailedAttemptsSinceLastLogin = u.FailedLogins
+	return t, err
 }
 
 // Reauthenticate confirms a signed-in owner's password before a sensitive
-// action (an unmasked export). Failures count towards the lock-out.
-func (s *Service) Reauthenticate(ctx context.Context, userID, password string) error {
+// action (an unmasked export), under the same throttle as the log-in.
+func (s *Service) Reauthenticate(ctx context.Context, userID, password, clientIP string) error {
 	u, err := s.d.Repo.UserByID(ctx, userID)
 	if err != nil {
 		return err
 	}
-	err = s.checkPassword(ctx, u, password)
-	if errors.Is(err, ErrBadCredentials) {
+	if err := s.throttleLogin(ctx, clientIP, u.Email); err != nil {
+		return err
+	}
+	if err := s.d.Passwords.Check(u.PasswordHash, password); err != nil {
+		if !errors.Is(err, authn.ErrPasswordMismatch) {
+			return err
+		}
+		if err := s.loginFailed(ctx, u.ID); !errors.Is(err, ErrBadCredentials) {
+			return err
+		}
 		return ErrReauthFailed
 	}
-	return err
+	s.loginSucceeded(ctx, clientIP, u.Email)
+	return nil
 }
 
 // LoginUser issues tokens for an already authenticated user (federated
@@ -340,17 +370,17 @@ func (s *Service) issue(ctx context.Context, q db.Querier, userID, family string
 	if st, err := s.d.Repo.StoreByOwner(ctx, userID); err == nil {
 		storeID = st.ID
 	}
-	access, exp, err := s.d.Issuer.Issue(userID, storeID)
+	access, err := s.d.Issuer.IssueToken(userID, storeID)
 	if err != nil {
 		return Tokens{}, err
 	}
 	refresh, hash := authn.NewRefreshToken()
 	now := s.d.Now().UTC()
 	if err := s.d.Repo.SaveRefresh(ctx, q, RefreshToken{Hash: hash, UserID: userID, FamilyID: family,
-		ExpiresAt: now.Add(RefreshTTL), CreatedAt: now}); err != nil {
+		ExpiresAt: now.Add(RefreshTTL), CreatedAt: now, Access: AccessGrant{TokenID: access.ID, ExpiresAt: access.ExpiresAt}}); err != nil {
 		return Tokens{}, err
 	}
-	return Tokens{AccessToken: access, RefreshToken: refresh, ExpiresIn: int(time.Until(exp).Round(time.Second).Seconds()), TokenType: "Bearer"}, nil
+	return Tokens{AccessToken: access.Token, RefreshToken: refresh, ExpiresIn: int(time.Until(access.ExpiresAt).Round(time.Second).Seconds()), TokenType: "Bearer"}, nil
 }
 
 // Refresh rotates a refresh token. Presenting a used token again is taken as
@@ -369,7 +399,7 @@ func (s *Service) Refresh(ctx context.Context, token string) (Tokens, error) {
 	if err := authn.CheckRefresh(rec, now); err != nil {
 		if errors.Is(err, authn.ErrRefreshReused) {
 			s.d.Log.Warn("user: refresh token reuse, revoking family", "user", rt.UserID)
-			if err := s.d.Repo.RevokeFamily(ctx, rt.FamilyID, now); err != nil {
+			if err := s.revokeFamily(ctx, rt.FamilyID); err != nil {
 				return Tokens{}, err
 			}
 		}
@@ -389,7 +419,9 @@ func (s *Service) Refresh(ctx context.Context, token string) (Tokens, error) {
 	})
 	if errors.Is(err, ErrInvalidRefreshToken) {
 		// Lost the race to a concurrent refresh with the same token: reuse.
-		_ = s.d.Repo.RevokeFamily(ctx, rt.FamilyID, now)
+		if rerr := s.revokeFamily(ctx, rt.FamilyID); rerr != nil {
+			s.d.Log.Warn("user: revoke family after a lost refresh race", "err", rerr)
+		}
 	}
 	return out, err
 }
@@ -405,7 +437,28 @@ func (s *Service) Logout(ctx context.Context, claims authn.Claims, refreshToken 
 	if refreshToken != "" && authn.CheckRefreshTokenFormat(refreshToken) == nil {
 		rt, err := s.d.Repo.RefreshByHash(ctx, authn.HashRefreshToken(refreshToken))
 		if err == nil && rt.UserID == claims.UserID {
-			return s.d.Repo.RevokeFamily(ctx, rt.FamilyID, s.d.Now().UTC())
+			return s.revokeFamily(ctx, rt.FamilyID)
+		}
+	}
+	return nil
+}
+
+// revokeFamily revokes a refresh token family and every access token it
+// issued that is still live, so a stolen pair stops working at once rather
+// than for up to an access token's lifetime.
+func (s *Service) revokeFamily(ctx context.Context, familyID string) error {
+	now := s.d.Now().UTC()
+	grants, err := s.d.Repo.RevokeFamily(ctx, familyID, now)
+	if err != nil {
+		return err
+	}
+	for _, g := range grants {
+		// The verifier runs on real time (the token's exp), so the entry
+		// must live until then by the same clock.
+		if ttl := time.Until(g.ExpiresAt); ttl > 0 {
+			if err := s.d.Cache.Set(ctx, revokedKey(g.TokenID), []byte{1}, ttl); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/autoevent/autoevent/internal/messages"
-	"github.com/autoevent/autoevent/internal/platform/apperr"
 	"github.com/autoevent/autoevent/internal/platform/authn"
 	"github.com/autoevent/autoevent/internal/platform/bus"
 	"github.com/autoevent/autoevent/internal/platform/cache"
@@ -69,11 +68,55 @@ func newClock() *clock                   { return &clock{now: time.Now().UTC().T
 func (c *clock) since(t time.Time) int64 { return int64(c.Now().Sub(t) / time.Second) }
 
 type fixture struct {
-	svc    *user.Service
-	nts    *fakeNTS
-	cache  *ttlCache
-	clock  *clock
-	events []string
+	svc       *user.Service
+	nts       *fakeNTS
+	cache     *ttlCache
+	clock     *clock
+	issuer    *authn.Issuer
+	passwords *authn.Passwords
+	repo      *recordingRepo
+	events    []string
+}
+
+// testIP is the client address of the tests that are not about it.
+const testIP = "192.0.2.1"
+
+// recordingRepo records the repository calls, so a test can tell that two
+// requests took the same path.
+type recordingRepo struct {
+	user.Repository
+	mu    sync.Mutex
+	calls []string
+}
+
+func (r *recordingRepo) record(name string) {
+	r.mu.Lock()
+	r.calls = append(r.calls, name)
+	r.mu.Unlock()
+}
+
+// take returns the calls since the last take.
+func (r *recordingRepo) take() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c := r.calls
+	r.calls = nil
+	return c
+}
+
+func (r *recordingRepo) UserByEmail(ctx context.Context, email string) (user.User, error) {
+	r.record("UserByEmail")
+	return r.Repository.UserByEmail(ctx, email)
+}
+
+func (r *recordingRepo) RecordLoginFailure(ctx context.Context, userID string, now time.Time) error {
+	r.record("RecordLoginFailure")
+	return r.Repository.RecordLoginFailure(ctx, userID, now)
+}
+
+func (r *recordingRepo) ResetLoginFailures(ctx context.Context, userID string) error {
+	r.record("ResetLoginFailures")
+	return r.Repository.ResetLoginFailures(ctx, userID)
 }
 
 func newFixture(t *testing.T, d *db.DB) *fixture {
@@ -98,9 +141,10 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{nts: &fakeNTS{states: map[string]nts.State{}}, cache: &ttlCache{Cache: mem, ttls: map[string]time.Duration{}}, clock: newClock()}
+	f := &fixture{nts: &fakeNTS{states: map[string]nts.State{}}, cache: &ttlCache{Cache: mem, ttls: map[string]time.Duration{}}, clock: newClock(),
+		issuer: issuer, passwords: passwords, repo: &recordingRepo{Repository: repo}}
 	f.svc = user.NewService(user.Deps{
-		DB: d, Repo: repo, Cache: f.cache, Issuer: issuer, Passwords: passwords, Cipher: cipher,
+		DB: d, Repo: f.repo, Cache: f.cache, Issuer: issuer, Passwords: passwords, Cipher: cipher,
 		NTS: f.nts, NTSPolicy: policy, Now: f.clock.Now,
 		Publish: func(_ context.Context, tx *db.Tx, e bus.Event) error {
 			if tx == nil {
@@ -131,14 +175,14 @@ func TestSignupVerificationAndCache(t *testing.T) {
 		f := newFixture(t, d)
 		f.nts.states[bnoB] = nts.StateSuspended
 
-		res, err := f.svc.Signup(ctx, signup("a@example.kr", bnoA))
+		res, err := f.svc.Signup(ctx, signup("a@example.kr", bnoA), testIP)
 		if err != nil || res.User.Verification != user.Verified {
 			t.Fatalf("active signup = %+v, %v", res.User, err)
 		}
 		if len(f.events) != 1 || f.events[0] != messages.SubjectOf[messages.UserRegistered]() {
 			t.Errorf("events = %v, want one UserRegistered", f.events)
 		}
-		_, err = f.svc.Signup(ctx, signup("b@example.kr", bnoB))
+		_, err = f.svc.Signup(ctx, signup("b@example.kr", bnoB), testIP)
 		if !errors.Is(err, user.ErrBusinessSuspended) {
 			t.Fatalf("suspended signup err = %v", err)
 		}
@@ -156,10 +200,10 @@ func TestSignupVerificationAndCache(t *testing.T) {
 		}
 		// Duplicates are refused before the NTS is asked.
 		calls := f.nts.calls
-		if _, err := f.svc.Signup(ctx, signup("a@example.kr", bnoC)); !errors.Is(err, user.ErrEmailTaken) {
+		if _, err := f.svc.Signup(ctx, signup("a@example.kr", bnoC), testIP); !errors.Is(err, user.ErrEmailTaken) {
 			t.Errorf("duplicate email err = %v", err)
 		}
-		if _, err := f.svc.Signup(ctx, signup("c@example.kr", bnoA)); !errors.Is(err, user.ErrBusinessTaken) {
+		if _, err := f.svc.Signup(ctx, signup("c@example.kr", bnoA), testIP); !errors.Is(err, user.ErrBusinessTaken) {
 			t.Errorf("duplicate number err = %v", err)
 		}
 		if f.nts.calls != calls {
@@ -168,7 +212,7 @@ func TestSignupVerificationAndCache(t *testing.T) {
 		// API down: the account is created for manual review, and nothing
 		// is cached (the next attempt asks again).
 		f.nts.down = true
-		res, err = f.svc.Signup(ctx, signup("c@example.kr", bnoC))
+		res, err = f.svc.Signup(ctx, signup("c@example.kr", bnoC), testIP)
 		if err != nil || res.User.Verification != user.PendingManual {
 			t.Fatalf("signup with NTS down = %+v, %v", res.User, err)
 		}
@@ -181,53 +225,14 @@ func TestSignupVerificationAndCache(t *testing.T) {
 	})
 }
 
-func TestLoginLockExpires(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
-		f := newFixture(t, d)
-		if _, err := f.svc.Signup(ctx, signup("lock@example.kr", bnoA)); err != nil {
-			t.Fatal(err)
-		}
-		bad := user.LoginInput{Email: "lock@example.kr", Password: "wrong-pass1"}
-		good := user.LoginInput{Email: "lock@example.kr", Password: "passw0rd!"}
-		// Four failures, then a success: the count starts again.
-		for range user.LockAfter - 1 {
-			if _, err := f.svc.Login(ctx, bad); !errors.Is(err, user.ErrBadCredentials) {
-				t.Fatalf("bad login err = %v", err)
-			}
-		}
-		if _, err := f.svc.Login(ctx, good); err != nil {
-			t.Fatalf("good login after 4 failures: %v", err)
-		}
-		for range user.LockAfter {
-			_, _ = f.svc.Login(ctx, bad)
-		}
-		locked := f.clock.Now()
-		_, err := f.svc.Login(ctx, good)
-		e, ok := apperr.As(err)
-		if !ok || e.Code != "account_locked" || e.RetryAfter != user.LockFor {
-			t.Fatalf("after %d failures: err = %v, want account_locked with RetryAfter %v", user.LockAfter, err, user.LockFor)
-		}
-		f.clock.Add(user.LockFor - time.Minute)
-		_, err = f.svc.Login(ctx, good)
-		if e, _ := apperr.As(err); e == nil || e.RetryAfter != time.Minute {
-			t.Errorf("%ds into the lock: err = %v, want a minute left", f.clock.since(locked), err)
-		}
-		f.clock.Add(time.Minute)
-		if _, err := f.svc.Login(ctx, good); err != nil {
-			t.Errorf("after the lock expired: %v", err)
-		}
-	})
-}
-
 func TestRefreshExpiresAfterSevenDays(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
-		if _, err := f.svc.Signup(ctx, signup("r@example.kr", bnoA)); err != nil {
+		if _, err := f.svc.Signup(ctx, signup("r@example.kr", bnoA), testIP); err != nil {
 			t.Fatal(err)
 		}
-		tok, err := f.svc.Login(ctx, user.LoginInput{Email: "r@example.kr", Password: "passw0rd!"})
+		tok, err := f.svc.Login(ctx, user.LoginInput{Email: "r@example.kr", Password: "passw0rd!"}, testIP)
 		if err != nil {
 			t.Fatal(err)
 		}

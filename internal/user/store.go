@@ -15,7 +15,9 @@ type Repository interface {
 	UserByEmail(ctx context.Context, email string) (User, error)
 	EmailExists(ctx context.Context, email string) (bool, error)
 	BusinessExists(ctx context.Context, number string) (bool, error)
-	RecordLoginFailure(ctx context.Context, userID string, lockAfter int, lockFor time.Duration, now time.Time) error
+	// RecordLoginFailure counts a wrong password; an unknown userID
+	// changes nothing (the same statement runs for unknown accounts).
+	RecordLoginFailure(ctx context.Context, userID string, now time.Time) error
 	ResetLoginFailures(ctx context.Context, userID string) error
 
 	StoreByOwner(ctx context.Context, ownerID string) (Store, error)
@@ -27,7 +29,9 @@ type Repository interface {
 	// UseRefresh marks the token used only if it was unused; false when
 	// another request used it first.
 	UseRefresh(ctx context.Context, tx *db.Tx, hash string, now time.Time) (bool, error)
-	RevokeFamily(ctx context.Context, familyID string, now time.Time) error
+	// RevokeFamily revokes every refresh token of the family and returns
+	// the access tokens issued with them that have not expired yet.
+	RevokeFamily(ctx context.Context, familyID string, now time.Time) ([]AccessGrant, error)
 
 	// LinkIdentity links a federated identity to userID, replacing the
 	// user's earlier link to the same provider; ErrFederationTaken when the

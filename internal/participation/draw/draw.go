@@ -153,7 +153,15 @@ type Proof struct {
 	VisitBonusWeight float64 `json:"visitBonusWeight"`
 	Exclusions       []int64 `json:"exclusions"`
 	Winners          []int64 `json:"winners"`
+	// Replaces is set on a redraw: the earlier winners this draw replaces
+	// (WinnerCount = len(Replaces)). Its Exclusions then hold every winner
+	// drawn before, kept or replaced, so the others keep their prize and no
+	// one wins twice; Verify checks that the replaced ones are excluded.
+	Replaces []int64 `json:"replaces,omitempty"`
 }
+
+// ErrRedraw reports a redraw proof whose replaced winners could win again.
+var ErrRedraw = errors.New("draw: a replaced winner is not excluded from the redraw")
 
 // Draw selects p.WinnerCount winners from entries and returns the proof. The
 // entries must be in canonical order (ascending entry number) with weights in
@@ -216,6 +224,11 @@ func Verify(proof Proof, entries []Entry) error {
 	}
 	if !slices.Equal(got.Winners, proof.Winners) {
 		return ErrWinnersMismatch
+	}
+	for _, n := range proof.Replaces {
+		if _, ok := slices.BinarySearch(got.Exclusions, n); !ok {
+			return fmt.Errorf("%w: %d", ErrRedraw, n)
+		}
 	}
 	return nil
 }

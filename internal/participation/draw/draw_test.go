@@ -523,3 +523,36 @@ func TestEntryListHashFastPaths(t *testing.T) {
 		}
 	}
 }
+
+// TestRedrawProof: a redraw that replaces one winner of a 3-winner draw is an
+// ordinary draw of one winner whose exclusions hold all three earlier
+// winners; Verify recomputes it and refuses a proof whose replaced winner
+// was not excluded (that winner could have won back their own place).
+func TestRedrawProof(t *testing.T) {
+	es := bigEntries(500, 2)
+	first, err := Draw(testSeed(), es, Params{WinnerCount: 3, VisitBonusWeight: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed2 := testSeed()
+	seed2[0] ^= 1
+	redo, err := Draw(seed2, es, Params{WinnerCount: 1, VisitBonusWeight: 2, Exclusions: first.Winners})
+	if err != nil {
+		t.Fatal(err)
+	}
+	redo.Replaces = []int64{first.Winners[1]}
+	if err := Verify(redo, es); err != nil {
+		t.Fatalf("Verify(redraw) = %v", err)
+	}
+	if slices.Contains(first.Winners, redo.Winners[0]) {
+		t.Fatalf("redraw winner %d is an earlier winner %v", redo.Winners[0], first.Winners)
+	}
+	loose, err := Draw(seed2, es, Params{WinnerCount: 1, VisitBonusWeight: 2, Exclusions: []int64{first.Winners[0]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loose.Replaces = []int64{first.Winners[1]}
+	if err := Verify(loose, es); !errors.Is(err, ErrRedraw) {
+		t.Fatalf("Verify(redraw not excluding the replaced winner) = %v, want ErrRedraw", err)
+	}
+}

@@ -41,12 +41,37 @@ func (w *WinnerEntries) Event(ctx context.Context, eventID string) (winners.Even
 		return winners.EventInfo{}, err
 	}
 	return winners.EventInfo{EventID: e.ID, OwnerID: e.OwnerID, Title: e.Title, StoreName: e.StoreName,
-		Method: e.Method, Status: e.Status, StartsAt: e.StartsAt, EndsAt: e.EndsAt, Code: e.Code, SoldOut: e.SoldOut}, nil
+		Method: e.Method, Status: e.Status, StartsAt: e.StartsAt, EndsAt: e.EndsAt, Code: e.Code, SoldOut: e.SoldOut,
+		WinnerCount: e.WinnerCount}, nil
 }
 
 // DrawEntries returns all entries ordered by entry number.
 func (w *WinnerEntries) DrawEntries(ctx context.Context, eventID string) ([]winners.Entrant, error) {
-	rows, err := w.s.db.QueryContext(ctx, `SELECT entry_number, store_visit FROM participation_entries
+	return drawEntries(ctx, w.s.db, eventID)
+}
+
+// CloseEntries ends the event's own copy inside tx and reads its entries
+// in the same transaction. The UPDATE takes the counter row lock AddEntries
+// takes (FOR UPDATE on PostgreSQL; the single writer on SQLite): a batch
+// that locked it first has committed before the UPDATE goes on, and so is
+// in the list read next; a later batch reads ENDED and is refused. Nothing
+// can commit between the close and the list.
+func (w *WinnerEntries) CloseEntries(ctx context.Context, tx *db.Tx, eventID string) (bool, []winners.Entrant, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE participation_events SET status = ?, updated_at = ? WHERE id = ? AND status = ?`,
+		participation.StatusEnded, time.Now().UnixMicro(), eventID, participation.StatusActive)
+	if err != nil {
+		return false, nil, fmt.Errorf("participation: close entries: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, nil, err
+	}
+	es, err := drawEntries(ctx, tx, eventID)
+	return n == 1, es, err
+}
+
+func drawEntries(ctx context.Context, q db.Querier, eventID string) ([]winners.Entrant, error) {
+	rows, err := q.QueryContext(ctx, `SELECT entry_number, store_visit FROM participation_entries
 		WHERE event_id = ? ORDER BY entry_number`, eventID)
 	if err != nil {
 		return nil, fmt.Errorf("participation: draw entries: %w", err)

@@ -32,6 +32,9 @@ func (b *bigEntries) Event(_ context.Context, id string) (winners.EventInfo, err
 func (b *bigEntries) DrawEntries(context.Context, string) ([]winners.Entrant, error) {
 	return b.list, nil
 }
+func (b *bigEntries) CloseEntries(context.Context, *db.Tx, string) (bool, []winners.Entrant, error) {
+	return false, b.list, nil
+}
 func (b *bigEntries) Contact(_ context.Context, _ string, n int64) (winners.Contact, error) {
 	return winners.Contact{Name: "김민수", Phone: fmt.Sprintf("010%08d", 10000000+n%90000000)}, nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/autoevent/autoevent/internal/messages"
+	"github.com/autoevent/autoevent/internal/platform/db"
 )
 
 // Entrant is one entry as the draw needs it.
@@ -30,6 +31,8 @@ type EventInfo struct {
 	EndsAt    time.Time
 	Code      string // public short code (/e/{code})
 	SoldOut   bool   // first-come stock gone
+	// WinnerCount is the planned number of lottery winners (0: not set).
+	WinnerCount int
 }
 
 // Contact is a participant's decrypted contact, only for notifying winners.
@@ -45,6 +48,12 @@ type Entries interface {
 	Event(ctx context.Context, eventID string) (EventInfo, error)
 	// DrawEntries returns all entries of the event ordered by entry number.
 	DrawEntries(ctx context.Context, eventID string) ([]Entrant, error)
+	// CloseEntries stops the event taking entries inside tx (its status
+	// goes ENDED under the lock the entry committer takes, so no entry can
+	// commit after it) and returns the entries as fixed at that moment,
+	// ordered by entry number; closed is false when the event was not
+	// ACTIVE any more (entries were already closed).
+	CloseEntries(ctx context.Context, tx *db.Tx, eventID string) (closed bool, entrants []Entrant, err error)
 	// Contact decrypts one entry's name and phone.
 	Contact(ctx context.Context, eventID string, entryNumber int64) (Contact, error)
 	// Purge destroys the personal data (name, phone ciphertext and hash

@@ -18,4 +18,9 @@ var (
 	ErrNotLatest      = apperr.New(apperr.Conflict, "redraw_not_latest", "가장 최근 추첨만 재추첨할 수 있습니다.")
 	ErrDrawConflict   = apperr.New(apperr.Conflict, "draw_in_progress", "다른 추첨이 동시에 진행되었습니다. 새로 고친 뒤 다시 시도해 주세요.")
 	ErrDrawPending    = apperr.New(apperr.Conflict, "draw_pending", "아직 추첨 전입니다.")
+	// ErrEntriesOpen: drawing an event still in its period would cut its
+	// entries short; the owner confirms with closeEntries.
+	ErrEntriesOpen = apperr.New(apperr.Conflict, "entries_open",
+		"이벤트가 아직 진행 중입니다. 추첨하면 참여가 바로 마감되고 이벤트가 종료됩니다. 마감하고 추첨하려면 확인해 주세요.")
+	ErrNotCurrentWinner = apperr.InvalidField("replace", "not_current_winner", "교체할 당첨자는 현재 당첨자의 참여 번호여야 합니다.")
 )

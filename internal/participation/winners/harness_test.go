@@ -26,6 +26,7 @@ type fakeEntries struct {
 	entrants map[string][]winners.Entrant
 	contacts map[string]map[int64]winners.Contact
 	purges   []purgeCall
+	closes   int
 }
 
 type purgeCall struct {
@@ -54,6 +55,24 @@ func (f *fakeEntries) DrawEntries(_ context.Context, id string) ([]winners.Entra
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return slices.Clone(f.entrants[id]), nil
+}
+
+// CloseEntries ends the event as the entry store does; closes counts the
+// calls that closed it.
+func (f *fakeEntries) CloseEntries(_ context.Context, _ *db.Tx, id string) (bool, []winners.Entrant, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ev, ok := f.events[id]
+	if !ok {
+		return false, nil, errNotFound
+	}
+	closed := ev.Status == winners.EventActive
+	if closed {
+		ev.Status = winners.EventEnded
+		f.events[id] = ev
+		f.closes++
+	}
+	return closed, slices.Clone(f.entrants[id]), nil
 }
 
 func (f *fakeEntries) Contact(_ context.Context, id string, n int64) (winners.Contact, error) {

@@ -65,6 +65,9 @@ type Draw struct {
 	// replaced draw stays published unchanged.
 	RedrawOf string `json:"redrawOf,omitempty"`
 	Reason   string `json:"reason,omitempty"`
+	// Replaces lists, on a redraw, the earlier winners it replaces (one new
+	// winner each); every other winner keeps their place and status.
+	Replaces []int64 `json:"replaces,omitempty"`
 	// SupersededBy is the later draw that redrew this one, if any.
 	SupersededBy string `json:"supersededBy,omitempty"`
 	// CommittedInAdvance is false when the commitment was created in the
@@ -90,6 +93,9 @@ type Winner struct {
 	Name        string `json:"name"`
 	Phone       string `json:"phone"`
 	StoreVisit  bool   `json:"storeVisit"`
+	// ReplacedBy is the redraw that replaced this winner; empty while the
+	// winner stands.
+	ReplacedBy string `json:"replacedBy,omitempty"`
 	// Owner views only.
 	Notification     *Notification `json:"notification,omitempty"`
 	PrizeDeliveredAt *time.Time    `json:"prizeDeliveredAt,omitempty"`
@@ -111,13 +117,19 @@ type Notification struct {
 
 // DrawInput is the owner's request for a draw.
 type DrawInput struct {
-	WinnerCount      int     `json:"winnerCount"`
-	VisitBonusWeight float64 `json:"visitBonusWeight"`
+	// WinnerCount and VisitBonusWeight are those of a first draw; a redraw
+	// draws len(Replace) winners with the first draw's weight.
+	WinnerCount      int     `json:"winnerCount,omitempty"`
+	VisitBonusWeight float64 `json:"visitBonusWeight,omitempty"`
 	Exclusions       []int64 `json:"exclusions,omitempty"`
-	// RedrawOf must name the latest draw when the event already has one;
-	// Reason is then required.
-	RedrawOf string `json:"redrawOf,omitempty"`
-	Reason   string `json:"reason,omitempty"`
+	// CloseEntries confirms that drawing an event still in its period
+	// closes its entries and ends it now (409 entries_open without it).
+	CloseEntries bool `json:"closeEntries,omitempty"`
+	// RedrawOf names the latest draw when the event already has one; a
+	// redraw replaces the current winners listed in Replace, with Reason.
+	RedrawOf string  `json:"redrawOf,omitempty"`
+	Replace  []int64 `json:"replace,omitempty"`
+	Reason   string  `json:"reason,omitempty"`
 }
 
 // EventDraws is an event with its draws (newest first).
@@ -136,6 +148,11 @@ type EventSummary struct {
 	StartsAt  time.Time       `json:"startsAt"`
 	EndsAt    time.Time       `json:"endsAt"`
 	Code      string          `json:"code,omitempty"`
+	// WinnerCount is the planned number of winners (0: not set).
+	WinnerCount int `json:"winnerCount"`
+	// EntriesOpen: the event still takes entries; a draw now closes them
+	// and needs the owner's confirmation (DrawInput.CloseEntries).
+	EntriesOpen bool `json:"entriesOpen"`
 }
 
 // Public returns the draw as shown to anyone: no notification state, no

@@ -17,6 +17,14 @@ func TestRetentionPurgesTheRightEntries(t *testing.T) {
 		ev := lottery("ev", owner)
 		ev.Status = winners.EventActive
 		e.entries.addEvent(ev, 40, 4)
+		if err := e.svc.TouchEvent(ctx, "ev", messages.MethodLottery); err != nil {
+			t.Fatal(err)
+		}
+		// Still ACTIVE: nothing is destroyed yet.
+		if rep, err := e.svc.RunRetention(ctx); err != nil || rep.Purged != 0 || len(e.entries.purges) != 0 {
+			t.Fatalf("active event: report %+v err %v purges %v, want nothing", rep, err, e.entries.purges)
+		}
+		// The draw closes the entries (the event ends).
 		dr, err := e.svc.Draw(ctx, owner, "ev", winners.DrawInput{WinnerCount: 3, VisitBonusWeight: 2})
 		if err != nil {
 			t.Fatal(err)
@@ -26,13 +34,7 @@ func TestRetentionPurgesTheRightEntries(t *testing.T) {
 			won = append(won, w.EntryNumber)
 		}
 
-		// Still ACTIVE (drawn on demand): nothing is destroyed yet.
-		if rep, err := e.svc.RunRetention(ctx); err != nil || rep.Purged != 0 || len(e.entries.purges) != 0 {
-			t.Fatalf("active event: report %+v err %v purges %v, want nothing", rep, err, e.entries.purges)
-		}
-
 		// ENDED and drawn: non-winners at once, winners kept.
-		e.entries.setStatus("ev", winners.EventEnded)
 		rep, err := e.svc.RunRetention(ctx)
 		if err != nil || rep.Purged != 37 || rep.Done != 0 {
 			t.Fatalf("after the end: report %+v err %v, want 37 purged and not done", rep, err)

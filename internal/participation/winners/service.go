@@ -218,10 +218,22 @@ func (s *Service) Commit(ctx context.Context, ownerID, eventID string) (_ Draw, 
 
 func validateInput(in *DrawInput) error {
 	var v apperr.Validation
-	v.Check(in.WinnerCount >= 1 && in.WinnerCount <= MaxWinners, "winnerCount", "invalid_winner_count",
-		fmt.Sprintf("당첨자 수는 1명 이상 %d명 이하로 입력해 주세요.", MaxWinners))
-	v.Check(in.VisitBonusWeight >= 1 && in.VisitBonusWeight <= draw.MaxWeight, "visitBonusWeight", "invalid_visit_bonus_weight",
-		fmt.Sprintf("매장 방문 가중치는 1 이상 %d 이하로 입력해 주세요.", draw.MaxWeight))
+	in.Reason = strings.TrimSpace(in.Reason)
+	in.RedrawOf = strings.TrimSpace(in.RedrawOf)
+	if in.RedrawOf != "" {
+		// A redraw draws one winner per replaced winner, with the first
+		// draw's weight: the owner names whom to replace, and why.
+		v.Check(len(in.Replace) >= 1, "replace", "replace_required", "교체할 당첨자를 선택해 주세요.")
+		v.Check(len(in.Replace) <= MaxWinners, "replace", "too_many_replacements",
+			fmt.Sprintf("한 번에 교체할 수 있는 당첨자는 %d명까지입니다.", MaxWinners))
+		v.Check(in.Reason != "", "reason", "reason_required", "재추첨 사유를 입력해 주세요.")
+	} else {
+		v.Check(in.WinnerCount >= 1 && in.WinnerCount <= MaxWinners, "winnerCount", "invalid_winner_count",
+			fmt.Sprintf("당첨자 수는 1명 이상 %d명 이하로 입력해 주세요.", MaxWinners))
+		v.Check(in.VisitBonusWeight >= 1 && in.VisitBonusWeight <= draw.MaxWeight, "visitBonusWeight", "invalid_visit_bonus_weight",
+			fmt.Sprintf("매장 방문 가중치는 1 이상 %d 이하로 입력해 주세요.", draw.MaxWeight))
+		v.Check(len(in.Replace) == 0, "replace", "replace_without_redraw", "당첨자 교체는 재추첨에서만 할 수 있습니다.")
+	}
 	v.Check(len(in.Exclusions) <= MaxExclusions, "exclusions", "too_many_exclusions",
 		fmt.Sprintf("제외할 참여 번호는 %d개까지 지정할 수 있습니다.", MaxExclusions))
 	for _, n := range in.Exclusions {
@@ -230,20 +242,27 @@ func validateInput(in *DrawInput) error {
 			break
 		}
 	}
-	in.Reason = strings.TrimSpace(in.Reason)
-	in.RedrawOf = strings.TrimSpace(in.RedrawOf)
-	if in.RedrawOf != "" {
-		v.Check(in.Reason != "", "reason", "reason_required", "재추첨 사유를 입력해 주세요.")
-	}
 	v.Check(utf8.RuneCountInString(in.Reason) <= MaxReasonRunes, "reason", "reason_too_long",
 		fmt.Sprintf("사유는 %d자 이내로 입력해 주세요.", MaxReasonRunes))
 	return v.Err()
 }
 
-// Draw performs the event's draw (or a redraw) and returns the immutable
-// record. It uses the pending commitment when one was published; otherwise
-// it commits and draws in one step. Winners are announced with
-// WinnerSelected and one notification job each, in the same transaction.
+// entriesOpen reports an event that still takes entries: drawing it now
+// ends it early, which the owner must confirm.
+func (s *Service) entriesOpen(ev EventInfo) bool {
+	return ev.Status == EventActive && s.now().Before(ev.EndsAt)
+}
+
+// Draw performs the event's draw (or a redraw, see redraw) and returns the
+// immutable record. A draw needs a fixed entry list: while the participation
+// service still takes entries (its copy of the event is ACTIVE), the draw's
+// transaction first closes them — under the lock every entry batch takes, so
+// an entry either committed before and is drawn from, or is refused — and
+// publishes EntriesClosed for the event service to end the event. Before
+// the period is over that needs in.CloseEntries (else ErrEntriesOpen). It
+// uses the pending commitment when one was published; otherwise it commits
+// and draws in one step. Winners are announced with WinnerSelected and one
+// notification job each, in the same transaction.
 func (s *Service) Draw(ctx context.Context, ownerID, eventID string, in DrawInput) (Draw, error) {
 	if err := validateInput(&in); err != nil {
 		return Draw{}, err
@@ -255,45 +274,103 @@ func (s *Service) Draw(ctx context.Context, ownerID, eventID string, in DrawInpu
 	if err := s.drawable(ev); err != nil {
 		return Draw{}, err
 	}
-	entrants, err := s.entries.DrawEntries(ctx, eventID)
+	if in.RedrawOf != "" {
+		return s.redraw(ctx, ev, in)
+	}
+	closing := ev.Status == EventActive
+	if s.entriesOpen(ev) && !in.CloseEntries {
+		return Draw{}, ErrEntriesOpen
+	}
+	seed, pending, hasPending, err := s.drawSeed(ctx, eventID)
 	if err != nil {
 		return Draw{}, err
 	}
-	if len(entrants) == 0 {
-		return Draw{}, ErrNoEntries
-	}
-	pending, err := s.store.PendingDraw(ctx, s.db, eventID)
-	hasPending := err == nil
-	if err != nil && !errors.Is(err, ErrDrawNotFound) {
-		return Draw{}, err
-	}
+	params := draw.Params{WinnerCount: in.WinnerCount, VisitBonusWeight: in.VisitBonusWeight, Exclusions: in.Exclusions}
 
-	start := time.Now()
-	list, visits, err := weighted(entrants, in.VisitBonusWeight)
-	if err != nil {
-		return Draw{}, err
-	}
-	var seed draw.Seed
-	if hasPending {
-		hexSeed, err := s.sealer.DecryptString(pending.SealedSeed)
+	// An ended event's list is already fixed: select outside the
+	// transaction. A closing one is read and drawn inside it.
+	var sel selection
+	if !closing {
+		entrants, err := s.entries.DrawEntries(ctx, eventID)
 		if err != nil {
-			return Draw{}, fmt.Errorf("winners: unseal seed: %w", err)
-		}
-		if seed, err = draw.ParseSeed(hexSeed); err != nil {
 			return Draw{}, err
 		}
-	} else if seed, err = draw.NewSeed(); err != nil {
+		if sel, err = s.selectWinners(ctx, eventID, seed, entrants, params, nil); err != nil {
+			return Draw{}, err
+		}
+	}
+
+	var d Draw
+	start := time.Now()
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		_, err := s.store.LatestDraw(ctx, tx, eventID)
+		switch {
+		case err == nil:
+			return ErrAlreadyDrawn
+		case !errors.Is(err, ErrDrawNotFound):
+			return err
+		}
+		if closing {
+			closed, entrants, err := s.entries.CloseEntries(ctx, tx, eventID)
+			if err != nil {
+				return err
+			}
+			if sel, err = s.selectWinners(ctx, eventID, seed, entrants, params, nil); err != nil {
+				return err
+			}
+			if closed {
+				reason := messages.EndDrawn
+				if !s.entriesOpen(ev) {
+					reason = messages.EndPeriodOver // the period had run out; the draw only caught up with it
+				}
+				if err := s.publish(ctx, tx, messages.EntriesClosed{EventID: eventID, Reason: reason, OccurredAt: s.now().UTC()}); err != nil {
+					return err
+				}
+			}
+		}
+		d = s.newRecord(ev, seed, sel, pending, hasPending)
+		return s.save(ctx, tx, d, sel, hasPending)
+	})
+	if db.IsUniqueViolation(err) {
+		return Draw{}, ErrDrawConflict.Wrap(err)
+	}
+	if err != nil {
 		return Draw{}, err
 	}
-	proof, err := draw.Draw(seed, list, draw.Params{WinnerCount: in.WinnerCount, VisitBonusWeight: in.VisitBonusWeight, Exclusions: in.Exclusions})
+	s.observe("store", time.Since(start))
+	return s.decorate(d), nil
+}
+
+// selection is a computed draw before it is stored.
+type selection struct {
+	proof     draw.Proof
+	winners   []Winner
+	visits    int
+	entryList []byte
+}
+
+// selectWinners draws from entrants (ascending) and looks up the winners'
+// masked contacts; ranks gives the winners' ranks in order (nil: 1, 2, …).
+func (s *Service) selectWinners(ctx context.Context, eventID string, seed draw.Seed, entrants []Entrant, p draw.Params, ranks []int) (selection, error) {
+	if len(entrants) == 0 {
+		return selection{}, ErrNoEntries
+	}
+	start := time.Now()
+	list, visits, err := weighted(entrants, p.VisitBonusWeight)
 	if err != nil {
-		return Draw{}, drawError(err)
+		return selection{}, err
+	}
+	proof, err := draw.Draw(seed, list, p)
+	if err != nil {
+		return selection{}, drawError(err)
 	}
 	s.observe("select", time.Since(start))
-
-	winners := make([]Winner, len(proof.Winners))
+	ws := make([]Winner, len(proof.Winners))
 	for i, n := range proof.Winners {
 		w := Winner{Rank: i + 1, EntryNumber: n}
+		if ranks != nil {
+			w.Rank = ranks[i]
+		}
 		if j, ok := slices.BinarySearchFunc(entrants, n, func(e Entrant, n int64) int { return cmpInt(e.EntryNumber, n) }); ok {
 			w.StoreVisit = entrants[j].StoreVisit
 		}
@@ -305,84 +382,90 @@ func (s *Service) Draw(ctx context.Context, ownerID, eventID string, in DrawInpu
 			// Personal data already destroyed: the winner is listed by
 			// entry number only and cannot be notified.
 		default:
-			return Draw{}, err
+			return selection{}, err
 		}
-		winners[i] = w
+		ws[i] = w
 	}
+	return selection{proof: proof, winners: ws, visits: visits, entryList: encodeEntryList(entrants)}, nil
+}
 
+// drawSeed returns the pending commitment's seed, or a fresh one.
+func (s *Service) drawSeed(ctx context.Context, eventID string) (draw.Seed, Draw, bool, error) {
+	pending, err := s.store.PendingDraw(ctx, s.db, eventID)
+	if errors.Is(err, ErrDrawNotFound) {
+		seed, err := draw.NewSeed()
+		return seed, Draw{}, false, err
+	}
+	if err != nil {
+		return draw.Seed{}, Draw{}, false, err
+	}
+	hexSeed, err := s.sealer.DecryptString(pending.SealedSeed)
+	if err != nil {
+		return draw.Seed{}, Draw{}, false, fmt.Errorf("winners: unseal seed: %w", err)
+	}
+	seed, err := draw.ParseSeed(hexSeed)
+	return seed, pending, true, err
+}
+
+// newRecord builds the DRAWN record of sel.
+func (s *Service) newRecord(ev EventInfo, seed draw.Seed, sel selection, pending Draw, hasPending bool) Draw {
 	now := s.now().UTC()
-	d := Draw{EventID: eventID, OwnerID: ev.OwnerID, Status: DrawDone, Commitment: proof.Commitment, Seed: proof.Seed,
-		Algorithm: proof.Algorithm, EntryListHash: proof.EntryListHash, EntryCount: proof.EntryCount, VisitEntryCount: visits,
-		WinnerCount: proof.WinnerCount, VisitBonusWeight: proof.VisitBonusWeight, Exclusions: proof.Exclusions,
-		Winners: winners, RedrawOf: in.RedrawOf, Reason: in.Reason, DrawnAt: &now}
+	p := sel.proof
+	d := Draw{EventID: ev.EventID, OwnerID: ev.OwnerID, Status: DrawDone, Commitment: p.Commitment, Seed: p.Seed,
+		Algorithm: p.Algorithm, EntryListHash: p.EntryListHash, EntryCount: p.EntryCount, VisitEntryCount: sel.visits,
+		WinnerCount: p.WinnerCount, VisitBonusWeight: p.VisitBonusWeight, Exclusions: p.Exclusions,
+		Winners: sel.winners, DrawnAt: &now}
 	if hasPending {
 		d.ID, d.SealedSeed, d.CommittedAt, d.CreatedAt, d.CommittedInAdvance = pending.ID, pending.SealedSeed, pending.CommittedAt, pending.CreatedAt, true
 	} else {
-		if d.SealedSeed, err = s.sealer.EncryptString(seed.Hex()); err != nil {
-			return Draw{}, err
-		}
 		d.ID, d.CommittedAt, d.CreatedAt = newID(), now, now
 	}
-	entryList := encodeEntryList(entrants)
+	return d
+}
 
-	start = time.Now()
-	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		latest, err := s.store.LatestDraw(ctx, tx, eventID)
-		found := err == nil
-		if err != nil && !errors.Is(err, ErrDrawNotFound) {
+// save stores d (completing the pending commitment, or as a new record)
+// with its winners and entry list, and announces the new winners: one
+// WinnerSelected and one notification job per winner of this record only.
+func (s *Service) save(ctx context.Context, tx *db.Tx, d Draw, sel selection, hasPending bool) error {
+	if hasPending {
+		ok, err := s.store.CompleteDraw(ctx, tx, d)
+		if err != nil {
 			return err
 		}
-		switch {
-		case found && in.RedrawOf == "":
-			return ErrAlreadyDrawn
-		case found && in.RedrawOf != latest.ID:
-			return ErrNotLatest
-		case !found && in.RedrawOf != "":
-			return ErrDrawNotFound.WithField("redrawOf", ErrDrawNotFound.Code, ErrDrawNotFound.Message)
+		if !ok {
+			return ErrDrawConflict
 		}
-		if hasPending {
-			ok, err := s.store.CompleteDraw(ctx, tx, d)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return ErrDrawConflict
-			}
-		} else if err := s.store.InsertDraw(ctx, tx, d); err != nil {
+	} else {
+		var err error
+		if d.SealedSeed, err = s.sealer.EncryptString(d.Seed); err != nil {
 			return err
 		}
-		if err := s.store.InsertWinners(ctx, tx, d.ID, winners, now); err != nil {
+		if err := s.store.InsertDraw(ctx, tx, d); err != nil {
 			return err
 		}
-		if err := s.store.SaveEntryList(ctx, tx, d.ID, entryList); err != nil {
-			return err
-		}
-		if err := s.store.TouchLifecycle(ctx, tx, eventID, ev.Method, true); err != nil {
-			return err
-		}
-		if err := s.publish(ctx, tx, messages.WinnerSelected{
-			EventID: eventID, DrawID: d.ID, EntryNumbers: proof.Winners, EntryCount: proof.EntryCount, OccurredAt: now,
-		}); err != nil {
-			return err
-		}
-		for _, w := range winners {
-			if err := s.enqueueNotification(ctx, tx, eventID, d.ID, w.EntryNumber); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if db.IsUniqueViolation(err) {
-		return Draw{}, ErrDrawConflict.Wrap(err)
 	}
-	if err != nil {
-		return Draw{}, err
+	now := *d.DrawnAt
+	if err := s.store.InsertWinners(ctx, tx, d.ID, d.Winners, now); err != nil {
+		return err
 	}
-	s.observe("store", time.Since(start))
-	for i := range d.Winners {
+	if err := s.store.SaveEntryList(ctx, tx, d.ID, sel.entryList); err != nil {
+		return err
+	}
+	if err := s.store.TouchLifecycle(ctx, tx, d.EventID, messages.MethodLottery, true); err != nil {
+		return err
+	}
+	if err := s.publish(ctx, tx, messages.WinnerSelected{
+		EventID: d.EventID, DrawID: d.ID, EntryNumbers: sel.proof.Winners, EntryCount: sel.proof.EntryCount, OccurredAt: now,
+	}); err != nil {
+		return err
+	}
+	for i, w := range d.Winners {
+		if err := s.enqueueNotification(ctx, tx, d.EventID, d.ID, w.EntryNumber); err != nil {
+			return err
+		}
 		d.Winners[i].Notification = &Notification{Status: NotifyPending, UpdatedAt: now}
 	}
-	return s.decorate(d), nil
+	return nil
 }
 
 func drawError(err error) error {
@@ -432,10 +515,15 @@ func (s *Service) list(ctx context.Context, ev EventInfo, public bool) (EventDra
 			by[d.RedrawOf] = d.ID
 		}
 	}
+	replaced := replay(ds).replacedBy
 	out := EventDraws{Event: EventSummary{ID: ev.EventID, Title: ev.Title, StoreName: ev.StoreName, Method: ev.Method,
-		Status: ev.Status, StartsAt: ev.StartsAt, EndsAt: ev.EndsAt, Code: ev.Code}, Draws: make([]Draw, len(ds))}
+		Status: ev.Status, StartsAt: ev.StartsAt, EndsAt: ev.EndsAt, Code: ev.Code, WinnerCount: ev.WinnerCount,
+		EntriesOpen: s.entriesOpen(ev)}, Draws: make([]Draw, len(ds))}
 	for i, d := range ds {
 		d.SupersededBy = by[d.ID]
+		for j, w := range d.Winners {
+			d.Winners[j].ReplacedBy = replaced[winnerKey{d.ID, w.EntryNumber}]
+		}
 		d = s.decorate(d)
 		if public {
 			d = d.Public()
@@ -475,7 +563,8 @@ func (s *Service) Proof(ctx context.Context, eventID, drawID string) (draw.Proof
 		excl = []int64{}
 	}
 	return draw.Proof{Algorithm: d.Algorithm, Commitment: d.Commitment, Seed: d.Seed, EntryListHash: d.EntryListHash,
-		EntryCount: d.EntryCount, WinnerCount: d.WinnerCount, VisitBonusWeight: d.VisitBonusWeight, Exclusions: excl, Winners: ws}, nil
+		EntryCount: d.EntryCount, WinnerCount: d.WinnerCount, VisitBonusWeight: d.VisitBonusWeight, Exclusions: excl, Winners: ws,
+		Replaces: d.Replaces}, nil
 }
 
 // WriteEntryList writes a completed draw's entry list in the canonical

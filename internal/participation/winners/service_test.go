@@ -92,7 +92,9 @@ func TestDrawRules(t *testing.T) {
 		active.EventID, active.Status = "active", winners.EventActive
 		empty := base
 		empty.EventID = "empty"
-		for _, ev := range []winners.EventInfo{base, fc, cancelled, early, active} {
+		open := active
+		open.EventID, open.EndsAt = "open", t0.Add(24*time.Hour)
+		for _, ev := range []winners.EventInfo{base, fc, cancelled, early, active, open} {
 			e.entries.addEvent(ev, 10, 3)
 		}
 		e.entries.addEvent(empty, 0, 0)
@@ -116,8 +118,11 @@ func TestDrawRules(t *testing.T) {
 			{"more winners than entries", "ev", winners.DrawInput{WinnerCount: 11, VisitBonusWeight: 1}, apperr.Unprocessable, "not_enough_entries"},
 			{"all excluded", "ev", winners.DrawInput{WinnerCount: 1, VisitBonusWeight: 1, Exclusions: []int64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}}, apperr.Unprocessable, "no_entries"},
 			{"unknown exclusion", "ev", winners.DrawInput{WinnerCount: 1, VisitBonusWeight: 1, Exclusions: []int64{99}}, apperr.Invalid, "unknown_exclusion"},
-			{"redraw without reason", "ev", winners.DrawInput{WinnerCount: 1, VisitBonusWeight: 1, RedrawOf: "x"}, apperr.Invalid, "reason_required"},
-			{"redraw of nothing", "ev", winners.DrawInput{WinnerCount: 1, VisitBonusWeight: 1, RedrawOf: "x", Reason: "연락 불가"}, apperr.NotFound, "draw_not_found"},
+			{"redraw without reason", "ev", winners.DrawInput{RedrawOf: "x", Replace: []int64{1}}, apperr.Invalid, "reason_required"},
+			{"redraw without a winner to replace", "ev", winners.DrawInput{RedrawOf: "x", Reason: "연락 불가"}, apperr.Invalid, "replace_required"},
+			{"replace without redraw", "ev", winners.DrawInput{WinnerCount: 1, VisitBonusWeight: 1, Replace: []int64{1}}, apperr.Invalid, "replace_without_redraw"},
+			{"redraw of nothing", "ev", winners.DrawInput{RedrawOf: "x", Replace: []int64{1}, Reason: "연락 불가"}, apperr.NotFound, "draw_not_found"},
+			{"early draw without confirmation", "open", ok, apperr.Conflict, "entries_open"},
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
@@ -128,9 +133,13 @@ func TestDrawRules(t *testing.T) {
 		if n := len(e.queue.all()) + len(e.outbox.events); n != 0 {
 			t.Fatalf("rejected draws queued or published %d items, want 0", n)
 		}
-		// On demand while ACTIVE is allowed.
+		// ACTIVE past its period (the event service's tick lags): drawn
+		// without confirmation, closing the entries with PERIOD_OVER.
 		if _, err := e.svc.Draw(ctx, owner, "active", ok); err != nil {
-			t.Fatalf("draw of an ACTIVE event: %v", err)
+			t.Fatalf("draw of an ACTIVE event past its period: %v", err)
+		}
+		if ev, _ := e.entries.Event(ctx, "active"); ev.Status != winners.EventEnded {
+			t.Fatalf("after the draw the entries are %s, want closed (ENDED)", ev.Status)
 		}
 	})
 }
@@ -232,12 +241,11 @@ func TestDrawIsImmutableAndRedrawIsANewRecord(t *testing.T) {
 
 		_, err = e.svc.Draw(ctx, owner, "ev", in)
 		wantCode(t, err, apperr.Conflict, "already_drawn")
-		_, err = e.svc.Draw(ctx, owner, "ev", winners.DrawInput{WinnerCount: 3, VisitBonusWeight: 2, RedrawOf: "other", Reason: "x"})
+		_, err = e.svc.Draw(ctx, owner, "ev", winners.DrawInput{RedrawOf: "other", Replace: []int64{first.Winners[0].EntryNumber}, Reason: "x"})
 		wantCode(t, err, apperr.Conflict, "redraw_not_latest")
 
 		e.clock.Add(time.Hour)
-		redo := winners.DrawInput{WinnerCount: 1, VisitBonusWeight: 2, RedrawOf: first.ID, Reason: "1등 당첨자 연락 불가",
-			Exclusions: []int64{first.Winners[0].EntryNumber}}
+		redo := winners.DrawInput{RedrawOf: first.ID, Reason: "1등 당첨자 연락 불가", Replace: []int64{first.Winners[0].EntryNumber}}
 		second, err := e.svc.Draw(ctx, owner, "ev", redo)
 		if err != nil {
 			t.Fatal(err)

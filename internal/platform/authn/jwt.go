@@ -138,11 +138,28 @@ func (i *Issuer) TTL() time.Duration { return i.ttl }
 // Issue signs a new access token for userID (and storeID, which may be empty).
 // expiresAt is the token's "exp" (whole seconds, as in the token).
 func (i *Issuer) Issue(userID, storeID string) (token string, expiresAt time.Time, err error) {
+	t, err := i.IssueToken(userID, storeID)
+	return t.Token, t.ExpiresAt, err
+}
+
+// IssuedToken is a signed access token with the handles needed to revoke it
+// later: its id ("jti") and when it expires anyway.
+type IssuedToken struct {
+	Token     string
+	ID        string
+	ExpiresAt time.Time
+}
+
+// IssueToken is Issue that also returns the token's id, so a caller can
+// remember which access tokens a refresh token family handed out and revoke
+// them with the family.
+func (i *Issuer) IssueToken(userID, storeID string) (IssuedToken, error) {
 	if userID == "" {
-		return "", time.Time{}, errors.New("authn: issue token: empty user id")
+		return IssuedToken{}, errors.New("authn: issue token: empty user id")
 	}
 	now := i.now().Truncate(time.Second)
 	exp := now.Add(i.ttl)
+	jti := randomID(16)
 	claims := wireClaims{
 		StoreID: storeID,
 		RegisteredClaims: jwt.RegisteredClaims{
@@ -151,16 +168,16 @@ func (i *Issuer) Issue(userID, storeID string) (token string, expiresAt time.Tim
 			Audience:  jwt.ClaimStrings{TokenAudience},
 			ExpiresAt: jwt.NewNumericDate(exp),
 			IssuedAt:  jwt.NewNumericDate(now),
-			ID:        randomID(16),
+			ID:        jti,
 		},
 	}
 	t := jwt.NewWithClaims(jwt.SigningMethodHS256, claims)
 	t.Header["kid"] = i.keys.current.ID
 	signed, err := t.SignedString(i.keys.current.Secret)
 	if err != nil {
-		return "", time.Time{}, fmt.Errorf("authn: sign token: %w", err)
+		return IssuedToken{}, fmt.Errorf("authn: sign token: %w", err)
 	}
-	return signed, exp, nil
+	return IssuedToken{Token: signed, ID: jti, ExpiresAt: exp}, nil
 }
 
 // Verify checks the signature (by the key named in "kid"), algorithm, issuer,

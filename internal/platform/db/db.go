@@ -106,8 +106,24 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	default:
 		return nil, fmt.Errorf("db: synchronous %q: want FULL or NORMAL", cfg.Synchronous)
 	}
-	if err := os.MkdirAll(filepath.Dir(cfg.Path), 0o750); err != nil {
+	// Owner-only, like secrets.json: the database holds password hashes and
+	// keyed lookups. SQLite creates -wal and -shm with the database file's
+	// mode, so creating the file 0600 first covers all three; files left
+	// wider by an earlier version are narrowed.
+	if err := os.MkdirAll(filepath.Dir(cfg.Path), 0o700); err != nil {
 		return nil, fmt.Errorf("db: data dir: %w", err)
+	}
+	if f, err := os.OpenFile(cfg.Path, os.O_RDWR|os.O_CREATE, 0o600); err != nil {
+		return nil, fmt.Errorf("db: create %s: %w", cfg.Path, err)
+	} else {
+		f.Close()
+	}
+	for _, p := range []string{cfg.Path, cfg.Path + "-wal", cfg.Path + "-shm"} {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(p, 0o600); err != nil {
+				return nil, fmt.Errorf("db: restrict %s: %w", p, err)
+			}
+		}
 	}
 	// wal_autocheckpoint: SQLite checkpoints the WAL into the database file
 	// on the committing connection once the WAL passes N pages — the default

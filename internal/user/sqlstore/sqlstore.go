@@ -64,21 +64,21 @@ func (s *Store) CreateUser(ctx context.Context, tx *db.Tx, u user.User, st user.
 	return err
 }
 
-const userColumns = `id, email, password_hash, owner_name, phone_enc, business_number_enc, verification, failed_logins, locked_until, created_at, updated_at`
+// locked_until is no longer read: log-ins are throttled per client and
+// account in the cache, never by locking the account.
+const userColumns = `id, email, password_hash, owner_name, phone_enc, business_number_enc, verification, failed_logins, created_at, updated_at`
 
 func (s *Store) scanUser(row *sql.Row) (user.User, error) {
 	var u user.User
 	var phoneEnc, bnoEnc string
-	var locked sql.NullTime
 	err := row.Scan(&u.ID, &u.Email, &u.PasswordHash, &u.OwnerName, &phoneEnc, &bnoEnc, &u.Verification,
-		&u.FailedLogins, &locked, &u.CreatedAt, &u.UpdatedAt)
+		&u.FailedLogins, &u.CreatedAt, &u.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return user.User{}, user.ErrUserNotFound
 	}
 	if err != nil {
 		return user.User{}, err
 	}
-	u.LockedUntil = locked.Time
 	if u.Phone, err = s.cipher.DecryptString(phoneEnc); err != nil {
 		return user.User{}, err
 	}
@@ -114,21 +114,11 @@ func (s *Store) BusinessExists(ctx context.Context, number string) (bool, error)
 	return s.exists(ctx, `SELECT COUNT(*) FROM users WHERE business_number_hash = ?`, s.bnoHash(number))
 }
 
-// RecordLoginFailure counts a failed log-in and locks the account after
-// lockAfter failures in a row.
-func (s *Store) RecordLoginFailure(ctx context.Context, userID string, lockAfter int, lockFor time.Duration, now time.Time) error {
-	return s.db.InTx(ctx, func(tx *db.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1, updated_at = ? WHERE id = ? RETURNING failed_logins`,
-			now, userID).Scan(&n); err != nil {
-			return err
-		}
-		if n >= lockAfter {
-			_, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?`, now.Add(lockFor), userID)
-			return err
-		}
-		return nil
-	})
+// RecordLoginFailure counts a wrong password; for an unknown id it
+// matches no row.
+func (s *Store) RecordLoginFailure(ctx context.Context, userID string, now time.Time) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1, updated_at = ? WHERE id = ?`, now, userID)
+	return err
 }
 
 // ResetLoginFailures clears the failure count after a good log-in.
@@ -164,8 +154,9 @@ func (s *Store) UpdateStore(ctx context.Context, tx *db.Tx, st user.Store) error
 
 // SaveRefresh stores a refresh token hash.
 func (s *Store) SaveRefresh(ctx context.Context, q db.Querier, t user.RefreshToken) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO refresh_tokens (token_hash, user_id, family_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?)`,
-		t.Hash, t.UserID, t.FamilyID, t.ExpiresAt, t.CreatedAt)
+	_, err := q.ExecContext(ctx, `INSERT INTO refresh_tokens (token_hash, user_id, family_id, expires_at, created_at, access_jti, access_expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		t.Hash, t.UserID, t.FamilyID, t.ExpiresAt, t.CreatedAt, t.Access.TokenID, t.Access.ExpiresAt)
 	return err
 }
 
@@ -195,10 +186,30 @@ func (s *Store) UseRefresh(ctx context.Context, tx *db.Tx, hash string, now time
 	return n == 1, err
 }
 
-// RevokeFamily revokes every token of a rotation family.
-func (s *Store) RevokeFamily(ctx context.Context, familyID string, now time.Time) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL`, now, familyID)
-	return err
+// RevokeFamily revokes every token of a rotation family and returns the
+// access tokens they issued that are still live.
+func (s *Store) RevokeFamily(ctx context.Context, familyID string, now time.Time) ([]user.AccessGrant, error) {
+	var out []user.AccessGrant
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL`, now, familyID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT access_jti, access_expires_at FROM refresh_tokens
+			WHERE family_id = ? AND access_jti IS NOT NULL AND access_expires_at > ?`, familyID, now)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var g user.AccessGrant
+			if err := rows.Scan(&g.TokenID, &g.ExpiresAt); err != nil {
+				return err
+			}
+			out = append(out, g)
+		}
+		return rows.Err()
+	})
+	return out, err
 }
 
 // LinkIdentity links a federated identity to an owner (one per provider

@@ -47,7 +47,8 @@ func nullString(s string) any {
 }
 
 const drawColumns = `id, event_id, owner_id, status, commitment, seed_enc, seed, algorithm, entry_list_hash, entry_count,
-	visit_count, winner_count, visit_bonus_weight, exclusions, redraw_of, reason, committed_in_advance, committed_at, drawn_at, created_at`
+	visit_count, winner_count, visit_bonus_weight, exclusions, redraw_of, reason, committed_in_advance, committed_at, drawn_at, created_at,
+	replaces`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -56,6 +57,7 @@ func scanDraw(r scanner) (winners.Draw, error) {
 		d       winners.Draw
 		status  string
 		excl    string
+		repl    string
 		redraw  sql.NullString
 		drawn   sql.NullInt64
 		commit  int64
@@ -63,7 +65,7 @@ func scanDraw(r scanner) (winners.Draw, error) {
 	)
 	err := r.Scan(&d.ID, &d.EventID, &d.OwnerID, &status, &d.Commitment, &d.SealedSeed, &d.Seed, &d.Algorithm, &d.EntryListHash,
 		&d.EntryCount, &d.VisitEntryCount, &d.WinnerCount, &d.VisitBonusWeight, &excl, &redraw, &d.Reason, &d.CommittedInAdvance,
-		&commit, &drawn, &created)
+		&commit, &drawn, &created, &repl)
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, winners.ErrDrawNotFound
 	}
@@ -73,6 +75,12 @@ func scanDraw(r scanner) (winners.Draw, error) {
 	d.Status = winners.DrawStatus(status)
 	if err := json.Unmarshal([]byte(excl), &d.Exclusions); err != nil {
 		return d, err
+	}
+	if err := json.Unmarshal([]byte(repl), &d.Replaces); err != nil {
+		return d, err
+	}
+	if len(d.Replaces) == 0 {
+		d.Replaces = nil
 	}
 	d.RedrawOf = redraw.String
 	d.CommittedAt, d.CreatedAt = db.FromMicros(commit), db.FromMicros(created)
@@ -99,9 +107,13 @@ func drawArgs(d winners.Draw) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	repl, err := json.Marshal(nonNil(d.Replaces))
+	if err != nil {
+		return nil, err
+	}
 	return []any{d.ID, d.EventID, d.OwnerID, string(d.Status), d.Commitment, d.SealedSeed, d.Seed, d.Algorithm, d.EntryListHash,
 		d.EntryCount, d.VisitEntryCount, d.WinnerCount, d.VisitBonusWeight, string(excl), nullString(d.RedrawOf), d.Reason,
-		d.CommittedInAdvance, db.Micros(d.CommittedAt), nullMicros(d.DrawnAt), db.Micros(d.CreatedAt)}, nil
+		d.CommittedInAdvance, db.Micros(d.CommittedAt), nullMicros(d.DrawnAt), db.Micros(d.CreatedAt), string(repl)}, nil
 }
 
 func nonNil(v []int64) []int64 {
@@ -117,7 +129,7 @@ func (s *Store) InsertDraw(ctx context.Context, tx *db.Tx, d winners.Draw) error
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO draws (`+drawColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+	_, err = tx.ExecContext(ctx, `INSERT INTO draws (`+drawColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 	return err
 }
 
@@ -128,11 +140,15 @@ func (s *Store) CompleteDraw(ctx context.Context, tx *db.Tx, d winners.Draw) (bo
 	if err != nil {
 		return false, err
 	}
+	repl, err := json.Marshal(nonNil(d.Replaces))
+	if err != nil {
+		return false, err
+	}
 	res, err := tx.ExecContext(ctx, `UPDATE draws SET status = 'DRAWN', seed = ?, algorithm = ?, entry_list_hash = ?,
 		entry_count = ?, visit_count = ?, winner_count = ?, visit_bonus_weight = ?, exclusions = ?, redraw_of = ?, reason = ?,
-		drawn_at = ? WHERE id = ? AND event_id = ? AND status = 'PENDING' AND commitment = ?`,
+		replaces = ?, drawn_at = ? WHERE id = ? AND event_id = ? AND status = 'PENDING' AND commitment = ?`,
 		d.Seed, d.Algorithm, d.EntryListHash, d.EntryCount, d.VisitEntryCount, d.WinnerCount, d.VisitBonusWeight, string(excl),
-		nullString(d.RedrawOf), d.Reason, nullMicros(d.DrawnAt), d.ID, d.EventID, d.Commitment)
+		nullString(d.RedrawOf), d.Reason, string(repl), nullMicros(d.DrawnAt), d.ID, d.EventID, d.Commitment)
 	if err != nil {
 		return false, err
 	}
