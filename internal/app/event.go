@@ -17,8 +17,9 @@ import (
 const eventTickEvery = 15 * time.Second
 
 // eventModule is the event service: events and their lifecycle, the
-// consumer of participation's sold-out and the AI service's
-// recommendation-ready messages, and the lifecycle ticker.
+// consumer of participation's sold-out and entries-closed (an early draw)
+// and the AI service's recommendation-ready messages, and the lifecycle
+// ticker.
 func (a *App) eventModule() module {
 	var svc *event.Service
 	return module{
