@@ -78,6 +78,31 @@ func (m *Manager) Routes(r *httpapi.Router) {
 			Description: "The job is COMPLETED: its result", Headers: []string{"Location"}}}}, m.handleGet)
 	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/jobs/{id}/events", Service: service, Access: httpapi.Owner,
 		Summary: "Job status as server-sent events until the job ends", MediaType: "text/event-stream", NoUserLimit: true}, m.handleEvents)
+	r.Handle(httpapi.Route{Method: "POST", Pattern: "/api/v1/jobs/{id}/cancel", Service: service, Access: httpapi.Owner,
+		Summary:  "Cancel a PENDING or PROCESSING job (CANCELLED; its worker stops; 409 job_already_done once it ended)",
+		Response: Document{}}, m.handleCancel)
+}
+
+func (m *Manager) handleCancel(w http.ResponseWriter, r *http.Request) {
+	p, err := httpapi.MustPrincipal(r.Context())
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	job, err := m.Get(r.Context(), p.UserID, r.PathValue("id"))
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	if m.forward(w, r, job) {
+		return
+	}
+	if job, err = m.Cancel(r.Context(), p.UserID, job.ID); err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	httpapi.WriteJSON(w, http.StatusOK, m.document(job))
 }
 
 func (m *Manager) handleGet(w http.ResponseWriter, r *http.Request) {

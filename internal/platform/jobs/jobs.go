@@ -3,8 +3,9 @@
 // a Retry-After; the job is queued on the bus work queue through the outbox
 // (in the same transaction as the job row, so a job is never lost between the
 // two), run by a bounded worker pool, survives restarts (unacknowledged work
-// is redelivered), times out, and keeps its status for 24 hours. Only its
-// owner can read it.
+// is redelivered), times out, can be cancelled by its owner (CANCELLED: the
+// worker's context ends), and keeps its status for 24 hours. Only its owner
+// can read it.
 package jobs
 
 import (
@@ -38,6 +39,9 @@ const (
 	Processing Status = "PROCESSING"
 	Completed  Status = "COMPLETED"
 	Failed     Status = "FAILED"
+	// Cancelled: the owner stopped it (Cancel); its worker's context is
+	// cancelled and whatever it returns is dropped.
+	Cancelled Status = "CANCELLED"
 )
 
 // Retention is how long a job's status stays readable.
@@ -62,10 +66,16 @@ type Job struct {
 }
 
 // Done reports whether the job reached a final status.
-func (j Job) Done() bool { return j.Status == Completed || j.Status == Failed }
+func (j Job) Done() bool { return j.Status == Completed || j.Status == Failed || j.Status == Cancelled }
 
 // ErrNotFound is returned for unknown jobs and for other owners' jobs alike.
 var ErrNotFound = apperr.New(apperr.NotFound, "job_not_found", "작업을 찾을 수 없습니다.")
+
+// ErrAlreadyDone answers a cancel of a job that already ended.
+var ErrAlreadyDone = apperr.New(apperr.Conflict, "job_already_done", "이미 끝난 작업은 취소할 수 없습니다.")
+
+// errCancelled is the cause of a cancelled job's context.
+var errCancelled = errors.New("jobs: cancelled by its owner")
 
 // Queue is what the framework needs from the bus: enqueue inside a database
 // transaction (outbox) and consume a work queue with bounded workers.
@@ -111,12 +121,21 @@ type Manager struct {
 	away   map[string]http.Handler // kind → proxy or 503 when its owner runs elsewhere (Routes)
 	stops  []func()
 	gauges *prometheus.GaugeVec
+	// running holds the cancel functions of the jobs this process runs.
+	running map[string]context.CancelCauseFunc
+	// latency: submission to the end, by kind and final status.
+	latency *prometheus.HistogramVec
 }
 
 // New returns a manager; call Migrate before use.
 func New(d *db.DB, q Queue, log *slog.Logger, reg prometheus.Registerer) *Manager {
-	m := &Manager{db: d, queue: q, log: log, now: time.Now, kinds: map[string]Kind{}, owners: map[string]string{}}
+	m := &Manager{db: d, queue: q, log: log, now: time.Now, kinds: map[string]Kind{}, owners: map[string]string{},
+		running: map[string]context.CancelCauseFunc{}}
 	if reg != nil {
+		m.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "autoevent_job_duration_seconds",
+			Help:    "Time from a job's submission to its end (queue wait included), by kind and final status.",
+			Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 40, 60, 120, 300}}, []string{"kind", "status"})
+		reg.MustRegister(m.latency)
 		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "autoevent_jobs_queued", Help: "Jobs waiting or running (PENDING + PROCESSING).",
 		}, func() float64 {
@@ -250,9 +269,56 @@ func (m *Manager) load(ctx context.Context, id string) (Job, error) {
 }
 
 func (m *Manager) update(ctx context.Context, id string, set string, args ...any) error {
-	args = append(args, m.now().UTC(), id)
-	_, err := m.db.ExecContext(ctx, `UPDATE jobs SET `+set+`, updated_at = ? WHERE id = ?`, args...)
+	_, err := m.updateIf(ctx, id, "", set, args...)
 	return err
+}
+
+// updateIf updates the job only while its status is one of those listed
+// (comma-separated quoted literals, "" = any) and reports whether it did: a
+// cancelled job is never moved on by its worker.
+func (m *Manager) updateIf(ctx context.Context, id, statuses string, set string, args ...any) (bool, error) {
+	args = append(args, m.now().UTC(), id)
+	q := `UPDATE jobs SET ` + set + `, updated_at = ? WHERE id = ?`
+	if statuses != "" {
+		q += ` AND status IN (` + statuses + `)`
+	}
+	res, err := m.db.ExecContext(ctx, q, args...)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+// live are the statuses a job can be cancelled from (and its worker may
+// still write).
+const live = `'PENDING','PROCESSING'`
+
+// Cancel stops the caller's job: CANCELLED at once, and the worker's
+// context is cancelled (here, or in another process at its next progress
+// report). A job that already ended answers ErrAlreadyDone.
+func (m *Manager) Cancel(ctx context.Context, ownerID, id string) (Job, error) {
+	j, err := m.Get(ctx, ownerID, id)
+	if err != nil {
+		return Job{}, err
+	}
+	if j.Done() {
+		return j, ErrAlreadyDone
+	}
+	ok, err := m.updateIf(ctx, id, live, "status = ?, message = ?", Cancelled, "취소됨")
+	if err != nil {
+		return Job{}, err
+	}
+	if !ok {
+		return j, ErrAlreadyDone // it ended meanwhile
+	}
+	m.mu.Lock()
+	cancel := m.running[id]
+	m.mu.Unlock()
+	if cancel != nil {
+		cancel(errCancelled)
+	}
+	return m.Get(ctx, ownerID, id)
 }
 
 // Start runs the workers of every registered kind.
@@ -304,16 +370,29 @@ func (m *Manager) run(ctx context.Context, k Kind, payload []byte, attempt int) 
 		return nil // a redelivery after completion
 	}
 	job.Attempts++
-	if err := m.update(ctx, job.ID, "status = ?, attempts = ?, progress = ?, message = ?",
-		Processing, job.Attempts, max(job.Progress, 1), "처리 중"); err != nil {
-		return err
+	if ok, err := m.updateIf(ctx, job.ID, live, "status = ?, attempts = ?, progress = ?, message = ?",
+		Processing, job.Attempts, max(job.Progress, 1), "처리 중"); err != nil || !ok {
+		return err // !ok: cancelled before it started
 	}
-	runCtx, cancel := context.WithTimeout(ctx, k.Timeout)
-	defer cancel()
+	cancelCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	runCtx, stop := context.WithTimeout(cancelCtx, k.Timeout)
+	defer stop()
+	m.mu.Lock()
+	m.running[job.ID] = cancel
+	m.mu.Unlock()
+	defer func() {
+		m.mu.Lock()
+		delete(m.running, job.ID)
+		m.mu.Unlock()
+	}()
 	progress := func(ctx context.Context, pct int, msg string) {
 		pct = min(max(pct, 1), 99)
-		if err := m.update(ctx, job.ID, "progress = ?, message = ?", pct, msg); err != nil {
+		ok, err := m.updateIf(ctx, job.ID, `'PROCESSING'`, "progress = ?, message = ?", pct, msg)
+		if err != nil {
 			m.log.Warn("jobs: progress update failed", "job", job.ID, "err", err)
+		} else if !ok {
+			cancel(errCancelled) // cancelled through another process
 		}
 	}
 	result, err := k.Handler(runCtx, job, progress)
@@ -321,12 +400,19 @@ func (m *Manager) run(ctx context.Context, k Kind, payload []byte, attempt int) 
 		// Shutting down: leave the job to be redelivered to the next process.
 		return ctx.Err()
 	}
+	if errors.Is(context.Cause(cancelCtx), errCancelled) {
+		m.log.Info("jobs: cancelled", "job", job.ID, "kind", k.Name)
+		m.observe(job, Cancelled)
+		return nil
+	}
 	if err == nil {
 		if result.Message == "" {
 			result.Message = "완료"
 		}
-		return m.update(context.WithoutCancel(ctx), job.ID, "status = ?, progress = 100, message = ?, result_url = ?",
+		_, err := m.updateIf(context.WithoutCancel(ctx), job.ID, live, "status = ?, progress = 100, message = ?, result_url = ?",
 			Completed, result.Message, result.URL)
+		m.observe(job, Completed)
+		return err
 	}
 	code, msg := "job_failed", "작업을 완료하지 못했습니다."
 	if e, ok := apperr.As(err); ok {
@@ -338,11 +424,20 @@ func (m *Manager) run(ctx context.Context, k Kind, payload []byte, attempt int) 
 	transient := apperr.KindOf(err) == apperr.Internal || apperr.KindOf(err) == apperr.Unavailable
 	if transient && job.Attempts < k.MaxAttempts {
 		m.log.Warn("jobs: attempt failed, will retry", "job", job.ID, "kind", k.Name, "attempt", job.Attempts, "err", err)
-		_ = m.update(context.WithoutCancel(ctx), job.ID, "status = ?, message = ?", Pending, "다시 시도하는 중")
+		_, _ = m.updateIf(context.WithoutCancel(ctx), job.ID, live, "status = ?, message = ?", Pending, "다시 시도하는 중")
 		return errRetry
 	}
 	m.log.Error("jobs: failed", "job", job.ID, "kind", k.Name, "err", err)
-	return m.update(context.WithoutCancel(ctx), job.ID, "status = ?, message = ?, error_code = ?", Failed, msg, code)
+	_, err = m.updateIf(context.WithoutCancel(ctx), job.ID, live, "status = ?, message = ?, error_code = ?", Failed, msg, code)
+	m.observe(job, Failed)
+	return err
+}
+
+// observe records a finished job's latency.
+func (m *Manager) observe(j Job, s Status) {
+	if m.latency != nil {
+		m.latency.WithLabelValues(j.Kind, string(s)).Observe(m.now().Sub(j.CreatedAt).Seconds())
+	}
 }
 
 // janitor deletes expired job records once an hour.
