@@ -75,7 +75,7 @@ func verifyDraw(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "OK: the seed matches the commitment, the entry list matches its hash, and the winners reproduce.\n")
 	fmt.Fprintf(stdout, "winners (%d, in draw order):\n", len(proof.Winners))
 	for i, n := range proof.Winners {
-		fmt.Fprintf(stdout, "  %d. 참여 번호 %d\n", i+1, n)
+		fmt.Fprintf(stdout, "  %d. 응모번호 %d\n", i+1, n)
 	}
 	return nil
 }

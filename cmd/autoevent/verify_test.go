@@ -53,7 +53,7 @@ func TestVerifyDrawFiles(t *testing.T) {
 	if err := verifyDraw(context.Background(), []string{writeFile(t, "proof.json", proof), writeFile(t, "entries.txt", list)}, &out); err != nil {
 		t.Fatalf("verify-draw: %v\n%s", err, out.String())
 	}
-	for _, want := range []string{"OK:", "1. 참여 번호 9", "2. 참여 번호 2", "3. 참여 번호 4", "10 entries"} {
+	for _, want := range []string{"OK:", "1. 응모번호 9", "2. 응모번호 2", "3. 응모번호 4", "10 entries"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}

@@ -53,17 +53,25 @@ type Trend struct {
 
 // Option is one of the three recommended event plans.
 type Option struct {
-	OptionNumber        int                 `json:"optionNumber"`
-	Concept             string              `json:"concept"`
-	Title               string              `json:"title"`
-	Description         string              `json:"description"`
-	TargetAudience      string              `json:"targetAudience"`
-	Duration            Duration            `json:"duration"`
-	Mechanics           Mechanics           `json:"mechanics"`
-	PromotionChannels   []string            `json:"promotionChannels"`
-	EstimatedCost       EstimatedCost       `json:"estimatedCost"`
-	ExpectedMetrics     ExpectedMetrics     `json:"expectedMetrics"`
-	Differentiator      string              `json:"differentiator"`
+	OptionNumber int    `json:"optionNumber"`
+	Concept      string `json:"concept"`
+	Title        string `json:"title"`
+	// Benefit is what a customer gets, in a few words ("아메리카노 30%
+	// 할인", "딸기 케이크"): the plan's benefit field starts from it, never
+	// from the title. Empty when the planner did not say.
+	Benefit           string          `json:"benefit,omitempty"`
+	Description       string          `json:"description"`
+	TargetAudience    string          `json:"targetAudience"`
+	Duration          Duration        `json:"duration"`
+	Mechanics         Mechanics       `json:"mechanics"`
+	PromotionChannels []string        `json:"promotionChannels"`
+	EstimatedCost     EstimatedCost   `json:"estimatedCost"`
+	ExpectedMetrics   ExpectedMetrics `json:"expectedMetrics"`
+	Differentiator    string          `json:"differentiator"`
+	// Assumptions state, one per line, the figures the numbers come from
+	// (ticket size, margin, reach, participation and usage rates), so an
+	// owner can check them against the shop.
+	Assumptions         []string            `json:"assumptions,omitempty"`
 	ParticipationMethod ParticipationMethod `json:"participationMethod"`
 	Copy                Copy                `json:"copy,omitzero"`
 }
@@ -101,10 +109,36 @@ type ExpectedMetrics struct {
 	// RevenueIncrease is the expected revenue gain in KRW (not percent),
 	// during the event and the following month.
 	RevenueIncrease IntRange `json:"revenueIncrease"`
-	// ROI is in percent: (revenue gain − cost) / cost × 100, computed for the
-	// low scenario (revenue.min, cost.min) and the high scenario
-	// (revenue.max, cost.max); Min is the smaller of the two. See ROIRange.
+	// ProfitIncrease is the part of the revenue gain the owner keeps after
+	// the cost of goods (revenue gain × margin), in KRW; zero when the
+	// planner did not estimate it.
+	ProfitIncrease IntRange `json:"profitIncrease,omitzero"`
+	// ROI is in percent: (gain − cost) / cost × 100 where the gain is
+	// ProfitIncrease when stated, else RevenueIncrease; computed for the
+	// low scenario (gain.min, cost.min) and the high scenario (gain.max,
+	// cost.max); Min is the smaller of the two. See ROIRange.
 	ROI IntRange `json:"roi"`
+	// Goal is the result the event's purpose asks for, in its own unit:
+	// revisits for a revisit event, purchases for a sales event, …
+	Goal GoalMetric `json:"goal,omitzero"`
+}
+
+// Goal metrics (GoalMetric.Metric).
+const (
+	GoalNewCustomers = "NEW_CUSTOMERS" // first-time customers
+	GoalRevisits     = "REVISITS"      // visits of customers who came before
+	GoalPurchases    = "PURCHASES"     // purchases made with the event's benefit
+	GoalTrials       = "TRIALS"        // first purchases or tastings of the featured product
+	GoalEntries      = "ENTRIES"       // people who took part
+)
+
+// GoalMetric is the expected result measured the way the purpose asks.
+type GoalMetric struct {
+	Metric string `json:"metric"`
+	Label  string `json:"label"` // Korean, e.g. "재방문"
+	Unit   string `json:"unit"`  // 명, 회, 건
+	Min    int64  `json:"min"`
+	Max    int64  `json:"max"`
 }
 
 // IntRange is an inclusive range.

@@ -20,16 +20,22 @@ func (s span) hi() float64 { return s[1] }
 // Assumptions are the data the local planner's numbers come from
 // (data/planner.json); every estimate in an option can be traced to them.
 type assumptions struct {
-	LeadDays   int                                       `json:"leadDays"`
-	PosterCost int64                                     `json:"posterCost"`
-	Industries map[string]*industryAssumption            `json:"industries"`
-	Mechanics  map[messages.Mechanic]*mechanicAssumption `json:"mechanics"`
-	Purposes   map[messages.Purpose]*purposeAssumption   `json:"purposes"`
-	Channels   map[string]*channelAssumption             `json:"channels"`
+	LeadDays      int                                       `json:"leadDays"`
+	InStoreFactor float64                                   `json:"inStoreFactor"`
+	PosterCost    int64                                     `json:"posterCost"`
+	Industries    map[string]*industryAssumption            `json:"industries"`
+	Mechanics     map[messages.Mechanic]*mechanicAssumption `json:"mechanics"`
+	Purposes      map[messages.Purpose]*purposeAssumption   `json:"purposes"`
+	Channels      map[string]*channelAssumption             `json:"channels"`
 }
 
 type industryAssumption struct {
 	AvgTicket           int64                         `json:"avgTicket"`
+	Margin              float64                       `json:"margin"`
+	People              string                        `json:"people"`
+	Verb                string                        `json:"verb"` // what a customer does: 주문, 예약, 등록, 구매
+	Pairing             string                        `json:"pairing"`
+	Food                bool                          `json:"food"`
 	RepeatVisits        span                          `json:"repeatVisits"`
 	ParticipationFactor float64                       `json:"participationFactor"`
 	Capacity            int                           `json:"capacity"`
@@ -128,6 +134,9 @@ func (a *assumptions) check(kb *KB) error {
 		if ia.Conversion == 0 {
 			ia.Conversion = 1
 		}
+		if !(ia.Margin > 0 && ia.Margin <= 1) || ia.People == "" || ia.Pairing == "" || ia.Verb == "" {
+			return fmt.Errorf("ai: planner data: industry %s: margin, people or pairing missing", code)
+		}
 		if ia.SpendFactor < 0 || ia.Conversion < 0 || ia.Conversion > 1 {
 			return fmt.Errorf("ai: planner data: industry %s: spendFactor or conversion out of range", code)
 		}
@@ -143,6 +152,9 @@ func (a *assumptions) check(kb *KB) error {
 				return fmt.Errorf("ai: planner data: mechanic %s: unknown channel %s", m, ch)
 			}
 		}
+	}
+	if a.InStoreFactor < 1 {
+		return fmt.Errorf("ai: planner data: inStoreFactor must be at least 1")
 	}
 	for _, p := range messages.Purposes {
 		if pa := a.Purposes[p]; pa == nil || !okSpan(pa.NewShare) || pa.NewShare.hi() > 1 {
@@ -178,80 +190,22 @@ func (p *Planner) ChannelName(code string) string {
 }
 
 // Plan returns the trend analysis and three options for the request. The
-// same request always gives the same plan.
+// same request always gives the same plan; another Variant (a
+// regeneration) gives other ideas than the variant before it.
 func (p *Planner) Plan(req Request) (TrendAnalysis, []Option) {
 	c := p.kb.context(req)
 	ia := p.a.Industries[c.industry.Code]
-	slots := p.chooseSlots(req, ia)
-	opts := make([]Option, len(slots))
-	for i, s := range slots {
-		opts[i] = p.option(i+1, s, req, c, ia)
+	ow := parseOwner(req.PurposeText)
+	ideas := p.chooseIdeas(req, ia, ow)
+	themed := false
+	opts := make([]Option, len(ideas))
+	for i, d := range ideas {
+		// Only one title may lead with the season's theme.
+		lead := d.themed && !themed
+		themed = themed || lead
+		opts[i] = p.option(i+1, d, req, c, ia, ow, lead)
 	}
 	return c.analysis, opts
-}
-
-// slot is a chosen mechanic and its participation method.
-type slot struct {
-	mech messages.Mechanic
-	part messages.Method
-}
-
-// slotGroups are the three archetypes: an immediate benefit (coupon or
-// discount), a lottery or gift, and a habit or experience builder. One
-// mechanic is picked from each, so the three options always differ.
-var slotGroups = [3][2]messages.Mechanic{
-	{messages.MechanicFirstCome, messages.MechanicDiscount},
-	{messages.MechanicLottery, messages.MechanicGift},
-	{messages.MechanicStamp, messages.MechanicExperience},
-}
-
-func (p *Planner) chooseSlots(req Request, ia *industryAssumption) [3]slot {
-	pa := p.a.Purposes[req.Purpose]
-	if pa == nil {
-		pa = p.a.Purposes[messages.PurposeOther]
-	}
-	score := func(m messages.Mechanic) float64 {
-		s := pa.Weights[m] + ia.Affinity[m]
-		if in, ok := p.insight(req, m); ok {
-			s += (in.SuccessScore - 0.5) * 0.8
-		}
-		if req.Variant > 0 {
-			// An explicit regeneration may swap a mechanic for its sibling.
-			s += float64(hash(req.StoreName, fmt.Sprint(req.Variant), string(m))%60) / 100
-		}
-		return s
-	}
-	var out [3]slot
-	for i, g := range slotGroups {
-		m := g[0]
-		if score(g[1]) > score(g[0]) {
-			m = g[1]
-		}
-		out[i].mech = m
-	}
-	out[0].part = messages.MethodFirstCome
-	switch out[1].mech {
-	case messages.MechanicLottery:
-		out[1].part = messages.MethodLottery
-	default:
-		out[1].part = messages.MethodFirstCome
-	}
-	switch out[2].mech {
-	case messages.MechanicExperience:
-		// 체험단 추첨 suits awareness and launches; otherwise first come.
-		out[2].part = messages.MethodFirstCome
-		if req.Purpose == messages.PurposeAwareness || req.Purpose == messages.PurposeNewProduct || out[1].mech == messages.MechanicGift {
-			out[2].part = messages.MethodLottery
-		}
-	default:
-		out[2].part = messages.MethodFirstCome
-	}
-	// Offer both participation methods: a gift becomes a purchase lottery
-	// when no other option is drawn by lot.
-	if out[1].part != messages.MethodLottery && out[2].part != messages.MethodLottery {
-		out[1].part = messages.MethodLottery
-	}
-	return out
 }
 
 func (p *Planner) insight(req Request, m messages.Mechanic) (MechanicInsight, bool) {
@@ -262,35 +216,48 @@ func (p *Planner) insight(req Request, m messages.Mechanic) (MechanicInsight, bo
 	return in, ok && in.Samples > 0
 }
 
-// estimate is the quantitative model of one option in both scenarios.
+// estimate is the quantitative model of one option in both scenarios. Only
+// the participation rate varies between the low and the high scenario;
+// every other assumption is a single stated figure, so the ranges stay
+// tight enough to decide with.
 type estimate struct {
-	channels       []string
-	days           int
-	reach          span // people exposed
-	effReach       span // reach × channel engagement
-	partRate       span
-	participants   span // after the coupon cap
-	visitors       span
-	newCustomers   span
-	count          int // couponCount: coupons, winners, rewards or places
-	unitBenefit    int64
-	benefit        span
-	fixed          int64
-	revenue        span
-	breakdown      map[string]int64
-	costMin        int64
-	costMax        int64
-	revMin, revMax int64
-	budgetNote     string
+	channels  []string
+	chReach   map[string]float64 // effective reach per channel
+	days      int
+	reach     float64 // effective reach: people exposed × channel engagement
+	partRate  span
+	entries   span
+	count     int // couponCount: coupons, winners or places
+	capped    bool
+	claimed   span // coupons used, places taken, benefits handed over
+	visitRate float64
+	visits    span
+	newShare  float64
+	repeat    float64
+	newCust   span
+	goal      span
+	unit      int64 // benefit cost per unit to the owner, KRW
+	rate      float64
+	benefit   span
+	revenue   span
+	profit    span
+	breakdown map[string]int64
+	costMin   int64
+	costMax   int64
+	revMin    int64
+	revMax    int64
+	profMin   int64
+	profMax   int64
+	budget    string
 }
 
-func (p *Planner) estimate(s slot, req Request, c *planContext, ia *industryAssumption, channels []string, days int, countOverride int) estimate {
-	ma := p.a.Mechanics[s.mech]
+func (p *Planner) estimate(d *idea, req Request, c *planContext, ia *industryAssumption, ow ownerWords, channels []string, days int, countOverride int) estimate {
+	ma := p.a.Mechanics[d.mech]
 	pa := p.a.Purposes[req.Purpose]
 	if pa == nil {
 		pa = p.a.Purposes[messages.PurposeOther]
 	}
-	e := estimate{channels: channels, days: days}
+	e := estimate{channels: channels, days: days, chReach: map[string]float64{}}
 
 	geo := 1.0
 	if c.region != nil {
@@ -302,90 +269,140 @@ func (p *Planner) estimate(s slot, req Request, c *planContext, ia *industryAssu
 	dur := math.Min(2, math.Max(0.5, float64(days)/14))
 	for _, ch := range channels {
 		ca := p.a.Channels[ch]
-		e.reach[0] += ca.Reach.lo() * geo * dur
-		e.reach[1] += ca.Reach.hi() * geo * dur
-		e.effReach[0] += ca.Reach.lo() * geo * dur * ca.Engagement
-		e.effReach[1] += ca.Reach.hi() * geo * dur * ca.Engagement
-		e.fixed += ca.Cost
+		r := math.Sqrt(ca.Reach.lo()*ca.Reach.hi()) * geo * dur * ca.Engagement
+		e.chReach[ch] = r
+		e.reach += r
 	}
-	e.fixed += p.a.PosterCost
 
 	pf := ia.ParticipationFactor
-	if in, ok := p.insight(req, s.mech); ok {
+	if in, ok := p.insight(req, d.mech); ok {
 		// Learned success nudges participation by at most ±20 %.
 		pf *= math.Min(1.2, math.Max(0.8, 1+(in.SuccessScore-0.5)*0.4))
 	}
-	e.partRate = span{ma.ParticipationRate.lo() * pf, ma.ParticipationRate.hi() * pf}
-	entrants := span{math.Round(e.effReach.lo() * e.partRate.lo()), math.Round(e.effReach.hi() * e.partRate.hi())}
-	mid := math.Sqrt(math.Max(1, entrants.lo()) * math.Max(1, entrants.hi()))
+	if d.inStore {
+		pf *= p.a.InStoreFactor
+	}
+	pr := ma.ParticipationRate
+	if d.part == messages.MethodLottery && d.mech != messages.MechanicLottery {
+		pr = p.a.Mechanics[messages.MechanicLottery].ParticipationRate
+	}
+	e.partRate = span{pr.lo() * pf, pr.hi() * pf}
+	e.entries = span{math.Max(1, math.Round(e.reach*e.partRate.lo())), math.Max(1, math.Round(e.reach*e.partRate.hi()))}
+	mid := math.Sqrt(e.entries.lo() * e.entries.hi())
 
 	ticket := float64(ia.AvgTicket)
-	switch s.mech {
-	case messages.MechanicFirstCome:
-		e.count = niceCount(mid, 5, ia.Capacity)
-		e.unitBenefit = roundTo(ticket*ia.FirstComeRate, 100)
-	case messages.MechanicDiscount:
-		e.count = niceCount(mid, 5, ia.Capacity)
-		e.unitBenefit = roundTo(ticket*ia.DiscountRate, 100)
-	case messages.MechanicLottery:
-		e.count = ia.PrizeCount
-		e.unitBenefit = ia.PrizeCost
-	case messages.MechanicGift:
-		if s.part == messages.MethodLottery {
-			e.count = niceCount(mid*0.25, 5, ia.Capacity)
-		} else {
-			e.count = niceCount(mid, 5, ia.Capacity)
-		}
-		e.unitBenefit = ia.GiftCost
-	case messages.MechanicStamp:
-		e.count = niceCount(entrants.hi()*ma.CompletionRate.hi(), 5, ia.Capacity)
-		e.unitBenefit = ia.StampRewardCost
-	case messages.MechanicExperience:
+	e.rate = ia.DiscountRate
+	if d.benefit == benefitDiscount && d.mech == messages.MechanicFirstCome {
+		e.rate = ia.FirstComeRate
+	}
+	if ow.rate > 0 {
+		e.rate = ow.rate
+	}
+	switch {
+	case d.part == messages.MethodFirstCome && d.benefit == benefitExperience:
 		e.count = niceCount(mid*0.6, 5, min(ia.Capacity, 30))
-		e.unitBenefit = ia.ExperienceCost
+	case d.part == messages.MethodFirstCome:
+		e.count = niceCount(mid, 5, ia.Capacity)
+	case d.benefit == benefitPrize:
+		e.count = ia.PrizeCount
+	case d.benefit == benefitExperience:
+		e.count = niceCount(mid*0.2, 5, 20)
+	default:
+		e.count = niceCount(mid*0.2, 5, ia.Capacity)
 	}
 	if countOverride > 0 {
 		e.count = countOverride
 	}
+	n := float64(e.count)
 
-	// Who gets the benefit: first-come mechanics are capped by the count.
-	e.participants = entrants
-	capped := s.mech == messages.MechanicFirstCome || s.mech == messages.MechanicDiscount || s.mech == messages.MechanicExperience ||
-		(s.mech == messages.MechanicGift && s.part == messages.MethodFirstCome)
-	if capped {
-		n := float64(e.count)
-		e.participants = span{math.Min(entrants.lo(), n), math.Min(entrants.hi(), n)}
-	}
-	e.visitors = span{math.Round(e.participants.lo() * ma.VisitRate.lo()), math.Round(e.participants.hi() * ma.VisitRate.hi())}
-	e.newCustomers = span{
-		math.Round(e.visitors.lo() * pa.NewShare.lo() * ia.Conversion),
-		math.Round(e.visitors.hi() * pa.NewShare.hi() * ia.Conversion),
+	// Visits: coupon holders who use their coupon (a friend offer brings
+	// two people); for a lottery, entrants who come in for the store-visit
+	// bonus plus the winners collecting their prize.
+	e.visitRate = (ma.VisitRate.lo() + ma.VisitRate.hi()) / 2
+	if d.part == messages.MethodFirstCome {
+		e.capped = true
+		part := span{math.Min(e.entries.lo(), n), math.Min(e.entries.hi(), n)}
+		e.claimed = span{math.Round(part.lo() * e.visitRate), math.Round(part.hi() * e.visitRate)}
+		e.visits = span{e.claimed.lo() * d.people(), e.claimed.hi() * d.people()}
+	} else {
+		// Entrants who come in (for the store-visit bonus, or, for an
+		// in-store draw, once more during the period); an in-store entry
+		// itself is a visit that happened anyway.
+		lr := p.a.Mechanics[messages.MechanicLottery].VisitRate
+		e.visitRate = (lr.lo() + lr.hi()) / 2
+		w := math.Min(n, e.entries.lo())
+		e.claimed = span{w, math.Min(n, e.entries.hi())}
+		e.visits = span{math.Round(e.entries.lo()*e.visitRate) + w, math.Round(e.entries.hi()*e.visitRate) + e.claimed.hi()}
 	}
 
-	unit := float64(e.unitBenefit)
-	switch s.mech {
-	case messages.MechanicLottery:
-		e.benefit = span{float64(e.count) * unit, float64(e.count) * unit}
-	case messages.MechanicGift:
-		if s.part == messages.MethodLottery {
-			e.benefit = span{float64(e.count) * unit, float64(e.count) * unit}
+	e.newShare = (pa.NewShare.lo() + pa.NewShare.hi()) / 2
+	switch {
+	case d.inStore:
+		e.newShare = 0.1
+	case d.key == "friend":
+		e.newShare = math.Max(e.newShare, 0.5)
+	}
+	// The next month only, at the cautious end of the stated range.
+	e.repeat = ia.RepeatVisits.lo()
+	e.newCust = span{math.Round(e.visits.lo() * e.newShare * ia.Conversion), math.Round(e.visits.hi() * e.newShare * ia.Conversion)}
+
+	switch req.Purpose {
+	case messages.PurposeNewCustomers:
+		e.goal = e.newCust
+	case messages.PurposeRevisit:
+		if d.inStore && d.part == messages.MethodFirstCome {
+			// The entry is the first visit; using the coupon is the revisit.
+			e.goal = e.claimed
 		} else {
-			e.benefit = span{e.visitors.lo() * unit, e.visitors.hi() * unit}
+			e.goal = span{math.Round(e.visits.lo() * (1 - e.newShare)), math.Round(e.visits.hi() * (1 - e.newShare))}
 		}
-	case messages.MechanicStamp:
-		done := span{
-			math.Min(float64(e.count), math.Round(e.visitors.lo()*ma.CompletionRate.lo())),
-			math.Min(float64(e.count), math.Round(e.visitors.hi()*ma.CompletionRate.hi())),
-		}
-		e.benefit = span{done.lo() * unit, done.hi() * unit}
+	case messages.PurposeSales, messages.PurposeNewProduct:
+		e.goal = e.visits
 	default:
-		e.benefit = span{e.visitors.lo() * unit, e.visitors.hi() * unit}
+		e.goal = e.entries
 	}
 
-	spend := ticket * ia.SpendFactor
+	spend := ticket * ia.SpendFactor * d.spendMult(ia)
+	inc := d.incremental(p.a)
+	// Who comes in only for a draw's store-visit bonus buys nothing at a
+	// shop that sells services (a class, a haircut); only winners and
+	// converted newcomers count there.
+	buying := e.visits
+	if d.part == messages.MethodLottery && !ia.Food {
+		buying = e.claimed
+	}
 	e.revenue = span{
-		e.visitors.lo()*spend*(1+ma.ExtraVisits.lo())*ma.Incremental + e.newCustomers.lo()*ticket*ia.RepeatVisits.lo(),
-		e.visitors.hi()*spend*(1+ma.ExtraVisits.hi())*ma.Incremental + e.newCustomers.hi()*ticket*ia.RepeatVisits.hi(),
+		buying.lo()*spend*inc + e.newCust.lo()*ticket*e.repeat,
+		buying.hi()*spend*inc + e.newCust.hi()*ticket*e.repeat,
+	}
+	e.profit = span{e.revenue.lo() * ia.Margin, e.revenue.hi() * ia.Margin}
+
+	switch d.benefit {
+	case benefitDiscount:
+		e.unit = roundTo(ticket*e.rate, 100)
+	case benefitBundle:
+		e.unit = roundTo(ticket*d.spendMult(ia)*e.rate, 100)
+	case benefitFree:
+		e.unit = ia.StampRewardCost
+		if !ia.Food {
+			e.unit = roundTo(2*ticket*e.rate, 100) // both people get the discount
+		}
+	case benefitTry:
+		e.unit = ceilTo(float64(ia.StampRewardCost)/2, 100) // a tasting portion
+	case benefitExperience:
+		e.unit = ia.ExperienceCost
+		if ia.Food && d.part == messages.MethodLottery {
+			e.unit = ia.StampRewardCost
+		}
+	case benefitPrize:
+		e.unit = ia.PrizeCost
+	case benefitGift:
+		e.unit = ia.GiftCost
+	}
+	u := float64(e.unit)
+	e.benefit = span{e.claimed.lo() * u, e.claimed.hi() * u}
+	if d.part == messages.MethodLottery {
+		e.benefit = span{n * u, n * u} // every prize is handed over
 	}
 
 	// Breakdown itemises the high scenario, each item rounded up to 1,000 won.
@@ -397,41 +414,35 @@ func (p *Planner) estimate(s slot, req Request, c *planContext, ia *industryAssu
 	}
 	benefitHi := ceilTo(e.benefit.hi(), 1000)
 	if benefitHi > 0 {
-		e.breakdown[p.benefitLabel(s, e, ia)] = benefitHi
+		e.breakdown[p.benefitLabel(d, e, ia)] = benefitHi
 	}
 	for _, v := range e.breakdown {
 		e.costMax += v
 	}
-	e.costMin = ceilTo(float64(e.costMax-benefitHi)+e.benefit.lo(), 1000)
-	if e.costMin > e.costMax {
-		e.costMin = e.costMax
-	}
-	e.revMin = roundTo(e.revenue.lo(), 1000)
-	e.revMax = roundTo(e.revenue.hi(), 1000)
+	e.costMin = min(e.costMax, ceilTo(float64(e.costMax-benefitHi)+e.benefit.lo(), 1000))
+	e.revMin, e.revMax = roundTo(e.revenue.lo(), 1000), roundTo(e.revenue.hi(), 1000)
+	e.profMin, e.profMax = roundTo(e.profit.lo(), 1000), roundTo(e.profit.hi(), 1000)
 	return e
 }
 
-func (p *Planner) benefitLabel(s slot, e estimate, ia *industryAssumption) string {
-	switch s.mech {
-	case messages.MechanicFirstCome:
-		return fmt.Sprintf("선착순 할인 쿠폰 (최대 %d장 × %s원)", e.count, won(e.unitBenefit))
-	case messages.MechanicDiscount:
-		return fmt.Sprintf("할인 금액 (최대 %d건 × %s원)", e.count, won(e.unitBenefit))
-	case messages.MechanicLottery:
-		return fmt.Sprintf("경품: %s %d개 (원가 %s원)", ia.Prize, e.count, won(e.unitBenefit))
-	case messages.MechanicGift:
-		return fmt.Sprintf("사은품: %s (개당 원가 %s원)", ia.Gift, won(e.unitBenefit))
-	case messages.MechanicStamp:
-		return fmt.Sprintf("스탬프 보상: %s (최대 %d건 × 원가 %s원)", ia.StampReward, e.count, won(e.unitBenefit))
-	default:
-		return fmt.Sprintf("체험 재료비 (최대 %d명 × %s원)", e.count, won(e.unitBenefit))
+func (p *Planner) benefitLabel(d *idea, e estimate, ia *industryAssumption) string {
+	what := map[benefitKind]string{
+		benefitDiscount: "할인 금액", benefitBundle: "세트 할인 금액", benefitFree: "1+1 제공 원가",
+		benefitTry: "맛보기 원가", benefitExperience: "체험 재료비", benefitPrize: "경품 원가", benefitGift: "선물 원가",
+	}[d.benefit]
+	if d.benefit == benefitFree && !ia.Food {
+		what = "동반 할인 금액" // services give both people a discount instead
 	}
+	if d.part == messages.MethodLottery {
+		return fmt.Sprintf("%s (%d명 × %s원)", what, e.count, won(e.unit))
+	}
+	return fmt.Sprintf("%s (최대 %d건 × %s원)", what, e.count, won(e.unit))
 }
 
 // fit estimates the option and, when the owner gave a budget, drops paid
 // channels (dearest first) and then shrinks the count until it fits.
-func (p *Planner) fit(s slot, req Request, c *planContext, ia *industryAssumption, channels []string, days int) estimate {
-	e := p.estimate(s, req, c, ia, channels, days, 0)
+func (p *Planner) fit(d *idea, req Request, c *planContext, ia *industryAssumption, ow ownerWords, channels []string, days int) estimate {
+	e := p.estimate(d, req, c, ia, ow, channels, days, 0)
 	if req.BudgetHint <= 0 || e.costMax <= req.BudgetHint {
 		return e
 	}
@@ -447,7 +458,7 @@ func (p *Planner) fit(s slot, req Request, c *planContext, ia *industryAssumptio
 			break
 		}
 		chs = slices.Delete(chs, at, at+1)
-		e = p.estimate(s, req, c, ia, chs, days, 0)
+		e = p.estimate(d, req, c, ia, ow, chs, days, 0)
 	}
 	for i := 0; i < 8 && e.costMax > req.BudgetHint && e.count > 1; i++ {
 		ratio := float64(req.BudgetHint) / float64(e.costMax)
@@ -455,20 +466,24 @@ func (p *Planner) fit(s slot, req Request, c *planContext, ia *industryAssumptio
 		if next >= e.count {
 			next = e.count - 1
 		}
-		e = p.estimate(s, req, c, ia, chs, days, max(1, next))
+		e = p.estimate(d, req, c, ia, ow, chs, days, max(1, next))
 	}
 	if e.costMax > req.BudgetHint {
-		e.budgetNote = fmt.Sprintf("최소 구성으로도 예산 %s원을 넘을 수 있습니다.", won(req.BudgetHint))
+		e.budget = fmt.Sprintf("최소 구성으로도 예산 %s원을 넘을 수 있습니다.", won(req.BudgetHint))
 	} else {
-		e.budgetNote = fmt.Sprintf("예산 %s원에 맞춰 채널과 수량을 조정했습니다.", won(req.BudgetHint))
+		e.budget = fmt.Sprintf("예산 %s원에 맞춰 채널과 수량을 조정했습니다.", won(req.BudgetHint))
 	}
 	return e
 }
 
 // channelsFor picks the poster, the mechanic's channels, the region's
 // preferred channels and, for awareness lotteries, wide-reach TV.
-func (p *Planner) channelsFor(s slot, req Request, c *planContext) []string {
+func (p *Planner) channelsFor(d *idea, req Request, c *planContext) []string {
 	chs := []string{messages.ChannelStorePoster}
+	if d.inStore {
+		// People already in or near the shop: the poster and the shop's own channel.
+		return append(chs, messages.ChannelKakaoChannel)
+	}
 	add := func(list ...string) {
 		for _, ch := range list {
 			if !slices.Contains(chs, ch) && len(chs) < 5 {
@@ -476,8 +491,8 @@ func (p *Planner) channelsFor(s slot, req Request, c *planContext) []string {
 			}
 		}
 	}
-	add(p.a.Mechanics[s.mech].Channels...)
-	if req.Purpose == messages.PurposeAwareness && s.mech == messages.MechanicLottery {
+	add(p.a.Mechanics[d.mech].Channels...)
+	if req.Purpose == messages.PurposeAwareness && d.mech == messages.MechanicLottery {
 		add(messages.ChannelGenieTV)
 	}
 	if c.region != nil {
@@ -489,8 +504,8 @@ func (p *Planner) channelsFor(s slot, req Request, c *planContext) []string {
 // duration aligns the event with the top seasonal moment when it is close
 // enough, otherwise uses the mechanic's usual length; it starts after a few
 // days of preparation.
-func (p *Planner) duration(s slot, c *planContext) (days int, start, end time.Time) {
-	ma := p.a.Mechanics[s.mech]
+func (p *Planner) duration(d *idea, c *planContext) (days int, start, end time.Time) {
+	ma := p.a.Mechanics[d.mech]
 	start = c.ref.AddDate(0, 0, p.a.LeadDays)
 	days = ma.Days
 	if h := c.top(); h != nil && h.relevance >= 0.4 && h.start.After(start) {
@@ -508,7 +523,8 @@ func (p *Planner) duration(s slot, c *planContext) (days int, start, end time.Ti
 
 func days64(a, b time.Time) float64 { return b.Sub(a).Hours() / 24 }
 
-// periodText says a number of days the way owners do.
+// periodText says a number of days the way owners do, never as a bare
+// "N일" (pages show the day count beside it: "19일 (19일)").
 func periodText(days int) string {
 	switch {
 	case days%7 == 0 && days <= 21:
@@ -516,7 +532,13 @@ func periodText(days int) string {
 	case days >= 28 && days <= 31:
 		return "한 달"
 	}
-	return fmt.Sprintf("%d일", days)
+	if s, ok := map[int]string{1: "하루", 2: "이틀", 3: "사흘", 4: "나흘", 5: "닷새", 6: "엿새", 10: "열흘", 15: "보름"}[days]; ok {
+		return s
+	}
+	if days < 28 {
+		return fmt.Sprintf("약 %d주", int(math.Round(float64(days)/7)))
+	}
+	return fmt.Sprintf("약 %d개월", max(1, int(math.Round(float64(days)/30))))
 }
 
 // niceCount rounds a count to 5s (to 10s from 50) within [lo, hi].

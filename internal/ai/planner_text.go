@@ -11,187 +11,275 @@ import (
 )
 
 // option builds one complete option: numbers from the estimate, Korean text
-// from the templates below.
-func (p *Planner) option(n int, s slot, req Request, c *planContext, ia *industryAssumption) Option {
-	days, start, end := p.duration(s, c)
-	e := p.fit(s, req, c, ia, p.channelsFor(s, req, c), days)
+// from the idea's templates below.
+func (p *Planner) option(n int, d *idea, req Request, c *planContext, ia *industryAssumption, ow ownerWords, themeLead bool) Option {
+	days, start, end := p.duration(d, c)
+	e := p.fit(d, req, c, ia, ow, p.channelsFor(d, req, c), days)
 	names := make([]string, len(e.channels))
 	for i, ch := range e.channels {
 		names[i] = p.ChannelName(ch)
 	}
 	w := words{
-		store:   strings.TrimSpace(req.StoreName),
-		theme:   themeOf(c),
-		place:   placeOf(req, c),
-		count:   e.count,
-		unit:    won(e.unitBenefit),
-		dates:   fmt.Sprintf("%d월 %d일~%d월 %d일", start.Month(), start.Day(), end.Month(), end.Day()),
-		endDate: fmt.Sprintf("%d월 %d일", end.Month(), end.Day()),
-		alt:     int(hash(req.StoreName, fmt.Sprint(req.Variant), string(s.mech)) % 2),
+		store:     strings.TrimSpace(req.StoreName),
+		theme:     themeOf(c),
+		themeLead: themeLead && hasMoment(c),
+		place:     placeOf(req, c),
+		item:      featured(req, ia, ow),
+		owner:     ow.product != "",
+		purpose:   req.Purpose,
+		count:     e.count,
+		pct:       pctOf(e.rate),
+		unit:      won(e.unit),
+		dates:     fmt.Sprintf("%d월 %d일~%d월 %d일", start.Month(), start.Day(), end.Month(), end.Day()),
+		endDate:   fmt.Sprintf("%d월 %d일", end.Month(), end.Day()),
+		ia:        ia,
 	}
 	if w.store == "" {
 		w.store = "우리 가게"
 	}
-	t := p.texts(s, req, c, ia, e, w)
+	t := ideaTexts(d, w)
+	assume := p.assumptionLines(d, req, c, ia, e, w)
 
 	o := Option{
 		OptionNumber:   n,
 		Concept:        t.concept,
 		Title:          t.title,
-		Description:    p.description(s, req, c, ia, e, names, w),
-		TargetAudience: audienceOf(s, req, c, ia),
+		Benefit:        t.benefit,
+		Description:    p.description(d, req, c, e, names, w, assume),
+		TargetAudience: audienceOf(req, c, ia, w),
 		Duration: Duration{
 			RecommendedDays:   days,
 			RecommendedPeriod: periodText(days),
 			StartDate:         start.Format(time.DateOnly),
 			EndDate:           end.Format(time.DateOnly),
 		},
-		Mechanics:         Mechanics{Type: s.mech, Details: t.details},
+		Mechanics:         Mechanics{Type: d.mech, Details: t.details},
 		PromotionChannels: names,
 		EstimatedCost:     EstimatedCost{Min: e.costMin, Max: e.costMax, Breakdown: e.breakdown},
 		ExpectedMetrics: ExpectedMetrics{
-			NewCustomers:    IntRange{Min: int64(e.newCustomers.lo()), Max: int64(e.newCustomers.hi())},
+			NewCustomers:    IntRange{Min: int64(e.newCust.lo()), Max: int64(e.newCust.hi())},
 			RevenueIncrease: IntRange{Min: e.revMin, Max: e.revMax},
+			ProfitIncrease:  IntRange{Min: e.profMin, Max: e.profMax},
+			Goal:            goalOf(req.Purpose, w, e),
 		},
-		Differentiator:      t.differentiator + insightNote(p, req, s.mech),
-		ParticipationMethod: ParticipationMethod{Type: s.part, CouponCount: e.count},
+		Assumptions:         assume,
+		Differentiator:      t.differentiator + insightNote(p, req, d.mech),
+		ParticipationMethod: ParticipationMethod{Type: d.part, CouponCount: e.count},
 		Copy:                Copy{Headline: t.headline, Body: t.body, Hashtags: hashtags(w, c, t.tags)},
 	}
 	o.RecomputeROI()
+	if r := o.ExpectedMetrics.ROI; r.Min < 0 {
+		// Say it is a loss, in the text owners read first.
+		o.Differentiator += " " + lossNote(e, r)
+	}
 	return o
+}
+
+// featured is what the plan promotes: the owner's own product when the
+// text names one, otherwise what suits the purpose.
+func featured(req Request, ia *industryAssumption, ow ownerWords) string {
+	if ow.product != "" {
+		return ow.product
+	}
+	switch req.Purpose {
+	case messages.PurposeNewProduct:
+		return ia.NewItem
+	case messages.PurposeSales:
+		return ia.Signature
+	}
+	return ia.Product
 }
 
 // words are the pieces the templates are filled with.
 type words struct {
 	store, theme, place string
-	count               int
+	themeLead           bool // this option's title may lead with the theme
+	item                string
+	owner               bool // item is the owner's own product
+	purpose             messages.Purpose
+	count, pct          int
 	unit                string // benefit per unit, formatted
 	dates, endDate      string
-	alt                 int // 0 or 1: alternative wording, chosen by Variant
+	ia                  *industryAssumption
 }
 
 type texts struct {
 	title, concept, details, differentiator string
-	headline, body                          string
+	headline, body, benefit                 string
 	tags                                    []string
 }
 
-func (p *Planner) texts(s slot, req Request, c *planContext, ia *industryAssumption, e estimate, w words) texts {
-	var t texts
-	n := w.count
-	topTrend := ""
-	if len(c.analysis.IndustryTrends) > 0 {
-		topTrend = c.analysis.IndustryTrends[0].Keyword
+// obj attaches 을/를 to a word.
+func obj(w string) string { return w + josa(w, "을", "를") }
+
+// and attaches 과/와 to a word.
+func and(w string) string { return w + josa(w, "과", "와") }
+
+func ideaTexts(d *idea, w words) texts {
+	ia, item, n, pct := w.ia, w.item, w.count, w.pct
+	order := ia.Verb
+	taste := "시식"
+	if strings.Contains(ia.Product, "아메리카노") || strings.HasSuffix(item, "라떼") || strings.HasSuffix(item, "커피") {
+		taste = "시음"
 	}
-	switch s.mech {
-	case messages.MechanicFirstCome:
-		pct := pctOf(ia.FirstComeRate)
-		t.title = pick(w.alt,
-			fmt.Sprintf("%s 선착순 %d명 %s %d%% 할인", w.theme, n, ia.Product, pct),
-			fmt.Sprintf("%s 첫 방문 선착순 %d명 %d%% 쿠폰", w.theme, n, pct))
-		t.concept = "첫 방문 문턱을 낮추는 수량 한정 선착순 할인 쿠폰"
-		t.details = fmt.Sprintf("이벤트 페이지나 매장 QR 포스터에서 쿠폰을 받은 선착순 %d명에게 %s %d%% 할인(%s원)을 드립니다. 1인 1매, %s까지 사용할 수 있습니다.",
-			n, ia.Product, pct, w.unit, w.endDate)
-		t.differentiator = fmt.Sprintf("쿠폰을 %d장으로 한정해 '지금 가야 하는' 이유를 만들고, 소진되면 자동 마감되어 비용이 예산 안에서 통제됩니다.", n)
-		t.headline = fmt.Sprintf("%s 선착순 %d명! %s %d%% 할인", w.theme, n, ia.Product, pct)
-		t.body = fmt.Sprintf("%s에서 %s 선착순 %d명에게 %s %d%% 할인 쿠폰을 드려요. 매장 QR이나 이벤트 페이지에서 쿠폰을 받고 기간 안에 사용하세요. 수량이 소진되면 조기 마감됩니다!",
-			w.store, w.dates, n, ia.Product, pct)
-		t.tags = []string{"선착순이벤트", "할인쿠폰"}
-	case messages.MechanicDiscount:
-		pct := pctOf(ia.DiscountRate)
-		item := ia.Product
-		switch req.Purpose {
-		case messages.PurposeRevisit:
-			t.title = pick(w.alt, fmt.Sprintf("%s 다시 오면 %d%% 할인", w.theme, pct), fmt.Sprintf("%s 재방문 고객 %d%% 할인 쿠폰", w.theme, pct))
-			t.concept = "한 번 온 고객이 다시 오게 만드는 재방문 전용 할인"
-			t.details = fmt.Sprintf("방문 고객에게 다음 방문 때 쓰는 %d%% 할인 쿠폰(최대 %s원)을 선착순 %d명에게 발급하고, %s까지 재방문하면 적용합니다.", pct, w.unit, n, w.endDate)
-		case messages.PurposeSales:
-			item = ia.Signature
-			t.title = pick(w.alt, fmt.Sprintf("%s %s %d%% 할인 주간", w.theme, item, pct), fmt.Sprintf("%s %s 특가 %d%% 할인", w.theme, item, pct))
-			t.concept = "대표 상품 할인으로 판매량과 객단가 끌어올리기"
-			t.details = fmt.Sprintf("%s 구매 시 %d%% 할인(최대 %s원)을 선착순 %d건까지 적용합니다. 함께 구매하기 좋은 상품을 곁들여 객단가를 높입니다.", item, pct, w.unit, n)
-		case messages.PurposeNewProduct:
-			item = ia.NewItem
-			t.title = pick(w.alt, fmt.Sprintf("%s 출시 기념 %d%% 할인", item, pct), fmt.Sprintf("%s %s 첫 주문 %d%% 할인", w.theme, item, pct))
-			t.concept = "신상품 첫 구매 장벽을 낮추는 출시 기념 할인"
-			t.details = fmt.Sprintf("%s 구매 시 %d%% 할인(최대 %s원)을 선착순 %d명에게 적용합니다.", item, pct, w.unit, n)
+	var t texts
+	switch d.key {
+	case "first-visit":
+		t.title = fmt.Sprintf("처음 오시는 분 %s %d%% 할인 · 선착순 %d명", item, pct, n)
+		t.concept = fmt.Sprintf("첫 방문 손님에게 %s %d%% 할인 쿠폰을 선착순으로 드려 '언젠가 가 볼 곳'을 '지금 가 볼 곳'으로 바꿉니다.", item, pct)
+		t.details = fmt.Sprintf("이벤트 페이지나 매장 QR에서 쿠폰을 받은 선착순 %d명에게 %s %d%% 할인(최대 %s원)을 드려요. 1인 1매, %s까지 매장에서 쿠폰을 보여 주세요.", n, item, pct, w.unit, w.endDate)
+		t.differentiator = fmt.Sprintf("쿠폰이 %d장 나가면 자동 마감되어 비용이 정해진 만큼만 들고, 쿠폰 사용으로 실제 방문을 셀 수 있습니다.", n)
+		t.headline = fmt.Sprintf("처음이라면 %s %d%% 할인", item, pct)
+		t.body = fmt.Sprintf("%s에 처음 오시나요? %s 선착순 %d명에게 %s %d%% 할인 쿠폰을 드려요. 쿠폰이 모두 나가면 마감됩니다.", w.store, w.dates, n, item, pct)
+		t.benefit = fmt.Sprintf("첫 방문 %s %d%% 할인 쿠폰", item, pct)
+		t.tags = []string{"첫방문할인", "선착순쿠폰"}
+	case "friend":
+		if ia.Food {
+			t.title = fmt.Sprintf("친구랑 오면 %s 1+1 · 선착순 %d팀", item, n)
+			t.details = fmt.Sprintf("쿠폰을 받은 선착순 %d팀이 두 분 이상 함께 오시면 %s 하나를 더 드려요. 한 팀 한 번, %s까지 쓸 수 있어요.", n, item, w.endDate)
+			t.headline = fmt.Sprintf("친구랑 오면 %s 1+1", item)
+			t.body = fmt.Sprintf("%s, %s에 친구와 함께 오세요! 선착순 %d팀에게 %s 1+1 쿠폰을 드려요.", w.dates, w.store, n, item)
+			t.benefit = item + " 1+1 쿠폰 (2인 방문)"
+		} else {
+			t.title = fmt.Sprintf("친구와 오면 두 분 모두 %s %d%% 할인", item, pct)
+			t.details = fmt.Sprintf("쿠폰을 받은 선착순 %d팀이 두 분 함께 %s하시면 두 분 모두 %s %d%% 할인을 드려요(%s까지).", n, order, item, pct, w.endDate)
+			t.headline = fmt.Sprintf("친구와 함께라면 둘 다 %s %d%% 할인", item, pct)
+			t.body = fmt.Sprintf("%s, %s에 친구와 함께 오세요! 선착순 %d팀은 두 분 모두 %s %d%% 할인을 받아요.", w.dates, w.store, n, item, pct)
+			t.benefit = fmt.Sprintf("2인 동반 %s %d%% 할인 쿠폰", item, pct)
+		}
+		t.concept = fmt.Sprintf("%s 혜택을 둘이 올 때 드려, 손님이 친구를 데려오게 하는 동반 방문 이벤트. 한 번에 새 손님 두 명이 가게를 알게 됩니다.", item)
+		t.differentiator = "할인보다 '같이 갈 이유'를 주는 혜택이라 입소문이 붙고, 새로 오는 친구가 곧 신규 손님입니다."
+		t.tags = []string{"친구랑", "동반할인"}
+	case "next-visit":
+		t.title = fmt.Sprintf("오늘 QR 찍고 다음 방문 %s %d%% 할인", item, pct)
+		t.concept = fmt.Sprintf("오늘 온 손님에게 다음 방문 때 쓰는 %s 할인 쿠폰을 드려 두 번째 방문을 약속받는 재방문 쿠폰입니다.", item)
+		t.details = fmt.Sprintf("매장 QR로 참여한 선착순 %d명에게 다음 방문 때 쓰는 %s %d%% 할인 쿠폰(최대 %s원)을 드려요. 받은 다음 날부터 %s까지 쓸 수 있어요.", n, item, pct, w.unit, w.endDate)
+		t.differentiator = "매장에 온 손님만 받을 수 있어 광고비가 들지 않고, 쿠폰 사용 수가 곧 재방문 수라 효과를 그대로 셀 수 있습니다."
+		t.headline = fmt.Sprintf("또 오시면 %s %d%% 할인", item, pct)
+		t.body = fmt.Sprintf("오늘 %s에서 QR을 찍어 주세요. 다음 방문 때 쓰는 %s %d%% 할인 쿠폰을 선착순 %d명에게 드려요(%s).", w.store, item, pct, n, w.dates)
+		t.benefit = fmt.Sprintf("다음 방문 %s %d%% 할인 쿠폰", item, pct)
+		t.tags = []string{"재방문쿠폰", "단골혜택"}
+	case "bundle":
+		t.title = fmt.Sprintf("%s+%s 세트 %s원 할인", item, ia.Pairing, w.unit)
+		t.concept = fmt.Sprintf("%s에 %s 곁들이는 세트 할인으로, 한 번 올 때 조금 더 담게 하는 객단가 올리기입니다.", item, obj(ia.Pairing))
+		t.details = fmt.Sprintf("%s %s 함께 %s하시면 %s원을 할인해 드려요. 쿠폰을 받은 선착순 %d명, %s까지 쓸 수 있어요.", and(item), obj(ia.Pairing), order, w.unit, n, w.endDate)
+		t.differentiator = "할인이 세트에만 걸려 평소보다 큰 주문에서만 비용이 나가고, 함께 사 본 경험이 다음 주문으로 이어집니다."
+		t.headline = fmt.Sprintf("%s %s, 함께라면 %s원 할인", and(item), ia.Pairing, w.unit)
+		t.body = fmt.Sprintf("%s %s에서 %s %s 함께 %s하시면 %s원 할인! 쿠폰은 선착순 %d명에게 드려요.", w.dates, w.store, and(item), obj(ia.Pairing), order, w.unit, n)
+		t.benefit = fmt.Sprintf("%s+%s 세트 %s원 할인 쿠폰", item, ia.Pairing, w.unit)
+		t.tags = []string{"세트할인", "함께하면더좋아"}
+	case "tasting":
+		t.title = fmt.Sprintf("%s 무료 %s · 선착순 %d명", item, taste, n)
+		t.concept = fmt.Sprintf("%s 먼저 맛보게 해 '다음엔 사 먹을' 이유를 만드는 무료 %s입니다.", obj(item), taste)
+		t.details = fmt.Sprintf("쿠폰을 받은 선착순 %d명에게 맛보기 %s 무료로 드려요. 1인 1회, %s까지 매장에서 쿠폰을 보여 주세요.", n, obj(item), w.endDate)
+		t.differentiator = "값을 깎기보다 맛을 먼저 알리는 방식이라 기억에 남고, 맛본 손님의 첫 구매가 곧 성과입니다."
+		t.headline = fmt.Sprintf("%s, 먼저 맛보세요", item)
+		t.body = fmt.Sprintf("%s의 %s 무료로 맛보세요. %s 선착순 %d명에게 드려요!", w.store, obj(item), w.dates, n)
+		t.benefit = fmt.Sprintf("%s 무료 %s", item, taste)
+		t.tags = []string{"무료" + taste, "맛보기"}
+	case "review-panel":
+		t.title = fmt.Sprintf("%s 체험단 %d명 모집", item, n)
+		t.concept = fmt.Sprintf("%s 먼저 경험한 손님의 후기로 동네에 알리는 체험단입니다.", obj(item))
+		t.details = fmt.Sprintf("이벤트 페이지에서 신청하신 분 중 %d명을 기간이 끝난 뒤 추첨해 %s 무료로 경험하실 수 있게 초대해요. 체험 후 솔직한 후기를 부탁드려요.", n, obj(item))
+		t.differentiator = fmt.Sprintf("체험단 후기가 블로그와 인스타그램에 남아 이벤트가 끝난 뒤에도 홍보가 이어지고, 인원(%d명)으로 비용이 정해집니다.", n)
+		t.headline = fmt.Sprintf("%s 체험단 %d명을 찾아요", item, n)
+		t.body = fmt.Sprintf("%s에서 %s 체험단을 모집해요. %s 신청하신 분 중 %d명을 추첨해 무료로 초대합니다.", w.store, item, w.dates, n)
+		t.benefit = fmt.Sprintf("%s 무료 체험 (체험단 %d명)", item, n)
+		t.tags = []string{"체험단모집", "무료체험"}
+	case "prize-draw":
+		switch {
+		case w.purpose == messages.PurposeNewProduct:
+			t.title = fmt.Sprintf("%s 출시 기념 추첨 · %s %d명", item, ia.Prize, n)
+		case w.themeLead:
+			t.title = fmt.Sprintf("%s %s 경품 추첨 · %s %d명", w.theme, item, ia.Prize, n)
 		default:
-			t.title = pick(w.alt, fmt.Sprintf("%s %s %d%% 할인", w.theme, item, pct), fmt.Sprintf("%s 기간 한정 %d%% 할인", w.theme, pct))
-			t.concept = "기간 한정 할인으로 방문할 이유 만들기"
-			t.details = fmt.Sprintf("%s 구매 시 %d%% 할인(최대 %s원)을 선착순 %d명에게 적용합니다.", item, pct, w.unit, n)
+			t.title = fmt.Sprintf("%s 경품 추첨 · %s %d명", item, ia.Prize, n)
 		}
-		t.differentiator = fmt.Sprintf("할인 폭을 %d%%로 절제하고 수량을 %d건으로 한정해 마진을 지키면서, 카카오톡 채널로 기존 고객에게 바로 알립니다.", pct, n)
-		t.headline = fmt.Sprintf("%s %s %d%% 할인", w.theme, item, pct)
-		t.body = fmt.Sprintf("%s에서 %s %s %d%% 할인을 준비했어요. 선착순 %d명 한정이니 서둘러 주세요! 이벤트 페이지나 매장 QR에서 쿠폰을 받을 수 있습니다.",
-			w.store, w.dates, item, pct, n)
-		t.tags = []string{"할인이벤트", "기간한정"}
-	case messages.MechanicLottery:
-		t.title = pick(w.alt, fmt.Sprintf("%s %s 추첨 이벤트", w.theme, ia.Prize), fmt.Sprintf("%s 경품 추첨: %s %d명", w.theme, ia.Prize, n))
-		t.concept = "참여는 쉽게, 경품은 크게: SNS로 퍼지는 추첨 이벤트"
-		t.details = fmt.Sprintf("이벤트 페이지에서 응모하면 기간 종료 후 추첨으로 %d명에게 %s%s 드립니다. 매장에서 QR로 응모한 고객에게는 당첨 가산점을 줍니다.",
-			n, ia.Prize, josa(ia.Prize, "을", "를"))
-		t.differentiator = fmt.Sprintf("응모 문턱이 낮아 참여가 많고, 경품이 %d개로 고정되어 참여자가 늘어도 비용은 늘지 않습니다. 추첨은 누구나 다시 계산해 볼 수 있게 기록됩니다.", n)
-		t.headline = fmt.Sprintf("%s 응모만 해도 %s 기회!", w.theme, ia.Prize)
-		t.body = fmt.Sprintf("%s의 %s 추첨 이벤트! %s 응모하신 분 중 %d명을 추첨해 %s%s 드립니다. 매장에서 QR로 응모하면 당첨 확률이 올라가요.",
-			w.store, w.theme, w.dates, n, ia.Prize, josa(ia.Prize, "을", "를"))
-		t.tags = []string{"추첨이벤트", "경품이벤트"}
-	case messages.MechanicGift:
-		if s.part == messages.MethodLottery {
-			t.title = fmt.Sprintf("%s 방문 고객 추첨 %s 증정", w.theme, ia.Gift)
-			t.details = fmt.Sprintf("기간 중 결제 후 매장 QR로 응모하면 추첨으로 %d명에게 %s%s 드립니다.", n, ia.Gift, josa(ia.Gift, "을", "를"))
-			t.body = fmt.Sprintf("%s에서 %s 결제 후 매장 QR로 응모하면 추첨으로 %d명에게 %s%s 드려요!", w.store, w.dates, n, ia.Gift, josa(ia.Gift, "을", "를"))
-		} else {
-			t.title = pick(w.alt, fmt.Sprintf("%s 선착순 %d명 %s 증정", w.theme, n, ia.Gift), fmt.Sprintf("%s 방문 고객 %s 증정", w.theme, ia.Gift))
-			t.details = fmt.Sprintf("기간 중 결제한 고객 선착순 %d명에게 %s%s 드립니다. 1인 1개, 소진 시 마감.", n, ia.Gift, josa(ia.Gift, "을", "를"))
-			t.body = fmt.Sprintf("%s에서 %s 방문하시는 선착순 %d분께 %s%s 드려요. 소진 시 마감되니 서둘러 주세요!", w.store, w.dates, n, ia.Gift, josa(ia.Gift, "을", "를"))
-		}
-		t.concept = "방문 고객 사은품으로 만족도와 재방문 의향 높이기"
-		t.differentiator = fmt.Sprintf("%s 같은 실물 사은품은 할인보다 오래 기억되고 SNS 인증으로 이어집니다.", ia.Gift)
-		t.headline = fmt.Sprintf("%s 방문 고객께 %s 증정", w.theme, ia.Gift)
+		t.concept = fmt.Sprintf("응모는 쉽게, 경품은 확실하게: %s 알리면서 손님 연락처가 쌓이는 경품 추첨입니다.", obj(item))
+		t.details = fmt.Sprintf("이벤트 페이지에서 응모하시면 기간이 끝난 뒤 추첨으로 %d명에게 %s 드려요. 매장에서 QR로 응모하시면 당첨 확률이 올라가요.", n, obj(ia.Prize))
+		t.differentiator = fmt.Sprintf("경품이 %d개로 정해져 있어 참여자가 늘어도 비용은 그대로이고, 추첨은 누구나 다시 계산해 볼 수 있게 기록됩니다.", n)
+		t.headline = fmt.Sprintf("응모하고 %s 받아 가세요", ia.Prize)
+		t.body = fmt.Sprintf("%s의 %s 만나고 응모하세요! %s 응모하신 분 중 %d명을 추첨해 %s 드려요. 매장에서 QR로 응모하면 당첨 확률이 올라가요.", w.store, obj(item), w.dates, n, obj(ia.Prize))
+		t.benefit = fmt.Sprintf("추첨 %d명 %s", n, ia.Prize)
+		t.tags = []string{"경품추첨", "응모이벤트"}
+	case "regulars-draw":
+		t.title = fmt.Sprintf("%s 단골 감사 추첨 · %s %d명", item, ia.Prize, n)
+		t.concept = fmt.Sprintf("%s 찾아 주신 손님께 감사를 전하는 매장 QR 추첨입니다. 경품은 다음 방문 때 드려 한 번 더 오게 합니다.", obj(item))
+		t.details = fmt.Sprintf("매장 QR로 응모하신 분 중 %d명을 기간이 끝난 뒤 추첨해 %s 드려요. 경품은 다음 방문 때 매장에서 받아 가세요.", n, obj(ia.Prize))
+		t.differentiator = "매장에 온 손님만 응모해 광고비가 들지 않고, 경품을 받으러 오는 방문이 곧 재방문입니다."
+		t.headline = "늘 찾아 주셔서 고마워요, 추첨 선물 받아 가세요"
+		t.body = fmt.Sprintf("%s, %s에서 %s %s하실 때 QR로 응모하세요. %d명을 추첨해 %s 드려요.", w.dates, w.store, obj(item), order, n, obj(ia.Prize))
+		t.benefit = fmt.Sprintf("단골 추첨 %d명 %s", n, ia.Prize)
+		t.tags = []string{"단골감사", "추첨이벤트"}
+	case "purchase-gift":
+		t.title = fmt.Sprintf("%s %s하면 %s 증정 · 선착순 %d명", item, order, ia.Gift, n)
+		t.concept = fmt.Sprintf("%s 고른 손님께 %s 얹어 드려 오래 기억되게 하는 구매 사은품입니다.", obj(item), obj(ia.Gift))
+		t.details = fmt.Sprintf("쿠폰을 받고 기간 중 %s %s하신 선착순 %d명에게 %s 드려요. 1인 1개, %s까지예요.", obj(item), order, n, obj(ia.Gift), w.endDate)
+		t.differentiator = fmt.Sprintf("%s 같은 실물 선물은 할인보다 오래 기억되고, 사진으로 남아 SNS 인증으로 이어집니다.", ia.Gift)
+		t.headline = fmt.Sprintf("%s %s하면 %s 선물", item, order, ia.Gift)
+		t.body = fmt.Sprintf("%s %s에서 %s %s하시면 %s 드려요. 선착순 %d명, 모두 나가면 마감!", w.dates, w.store, obj(item), order, obj(ia.Gift), n)
+		t.benefit = fmt.Sprintf("%s %s 시 %s 증정", item, order, ia.Gift)
 		t.tags = []string{"사은품증정", "구매이벤트"}
-	case messages.MechanicStamp:
-		t.title = pick(w.alt, fmt.Sprintf("%s 스탬프 %d개 모으면 %s", w.theme, ia.StampGoal, ia.StampReward), fmt.Sprintf("%s 스탬프 투어: %s", w.theme, ia.StampReward))
-		t.concept = "반복 방문을 습관으로 만드는 스탬프 적립"
-		t.details = fmt.Sprintf("방문·구매할 때마다 디지털 스탬프 1개, %d개를 모으면 %s. 완성 보상은 선착순 %d명까지 드립니다.", ia.StampGoal, ia.StampReward, n)
-		t.differentiator = fmt.Sprintf("한 번의 할인이 아니라 %d일 동안 여러 번 오게 만들어 단골 전환에 가장 효과적이고, 보상 수량(%d건)으로 비용 상한이 정해집니다.", e.days, n)
-		t.headline = fmt.Sprintf("스탬프 %d개 모으면 %s!", ia.StampGoal, ia.StampReward)
-		t.body = fmt.Sprintf("%s에서 %s 방문할 때마다 스탬프를 찍어 드려요. %d개를 모으면 %s! 완성 보상은 선착순 %d명까지입니다.", w.store, w.dates, ia.StampGoal, ia.StampReward, n)
-		t.tags = []string{"스탬프이벤트", "단골혜택"}
-	case messages.MechanicExperience:
-		if s.part == messages.MethodLottery {
-			t.title = fmt.Sprintf("%s %s 체험단 %d명 모집", w.theme, ia.Experience, n)
-			t.details = fmt.Sprintf("이벤트 페이지에서 신청을 받아 추첨으로 체험단 %d명을 뽑고 %s%s 무료로 제공합니다. 체험 후 후기를 부탁드립니다.", n, ia.Experience, josa(ia.Experience, "을", "를"))
-			t.headline = fmt.Sprintf("%s 체험단 %d명 모집!", ia.Experience, n)
-			t.body = fmt.Sprintf("%s에서 %s 체험단을 모집합니다. %s 신청하신 분 중 %d명을 추첨해 무료로 초대해요.", w.store, ia.Experience, w.dates, n)
-			t.tags = []string{"체험단모집", "무료체험"}
-		} else {
-			t.title = fmt.Sprintf("%s 선착순 %d명 %s", w.theme, n, ia.Experience)
-			t.details = fmt.Sprintf("선착순 %d명에게 %s%s 무료로 제공합니다. 이벤트 페이지에서 신청하고 예약한 시간에 방문합니다.", n, ia.Experience, josa(ia.Experience, "을", "를"))
-			t.headline = fmt.Sprintf("선착순 %d명 %s 무료!", n, ia.Experience)
-			t.body = fmt.Sprintf("%s에서 %s 선착순 %d명에게 %s%s 무료로 드려요. 이벤트 페이지에서 지금 신청하세요!", w.store, w.dates, n, ia.Experience, josa(ia.Experience, "을", "를"))
-			t.tags = []string{"무료체험", "선착순이벤트"}
+	case "purchase-draw":
+		t.title = fmt.Sprintf("%s %s 인증 추첨 · %d명에게 %s", item, order, n, ia.Gift)
+		t.concept = fmt.Sprintf("%s %s하고 매장 QR로 응모하면 추첨으로 %s 드리는 %s 인증 추첨입니다.", obj(item), order, obj(ia.Gift), order)
+		t.details = fmt.Sprintf("기간 중 %s %s하고 매장 QR로 응모하시면 기간이 끝난 뒤 추첨으로 %d명에게 %s 드려요. 선물은 다음 방문 때 받아 가세요.", obj(item), order, n, obj(ia.Gift))
+		t.differentiator = fmt.Sprintf("응모가 구매와 함께 일어나 매출로 바로 이어지고, 선물 수(%d개)가 정해져 비용이 늘지 않습니다.", n)
+		t.headline = fmt.Sprintf("%s %s하고 응모하면 %s 기회", item, order, ia.Gift)
+		t.body = fmt.Sprintf("%s %s에서 %s %s하고 QR로 응모하세요. %d명을 추첨해 %s 드려요!", w.dates, w.store, obj(item), order, n, obj(ia.Gift))
+		t.benefit = fmt.Sprintf("%s 인증 추첨 %d명 %s", order, n, ia.Gift)
+		t.tags = []string{"구매인증", "추첨이벤트"}
+	case "class":
+		t.title = fmt.Sprintf("%s에서 만나는 %s · 선착순 %d명 무료", ia.Experience, item, n)
+		t.concept = fmt.Sprintf("%s에서 %s 직접 경험하게 해 믿음을 쌓는 무료 체험입니다.", ia.Experience, obj(item))
+		t.details = fmt.Sprintf("신청하신 선착순 %d명을 %s에 무료로 초대해요. 이벤트 페이지에서 신청하고 방문하실 때 쿠폰을 보여 주세요(%s까지).", n, ia.Experience, w.endDate)
+		t.differentiator = fmt.Sprintf("직접 해 본 손님은 망설임 없이 다시 찾고, 인원이 %d명으로 정해져 준비와 비용을 미리 알 수 있습니다.", n)
+		t.headline = fmt.Sprintf("%s, 무료로 초대해요", ia.Experience)
+		t.body = fmt.Sprintf("%s의 %s에 무료로 초대합니다. %s 이야기도 들려 드려요. %s 선착순 %d명!", w.store, ia.Experience, item, w.dates, n)
+		t.benefit = ia.Experience + " 무료 초대"
+		t.tags = []string{"무료체험", "원데이클래스"}
+	case "seasonal":
+		lead := "기간 한정"
+		if w.themeLead {
+			lead = w.theme + " 기간 한정"
 		}
-		t.concept = "직접 경험하게 해 신뢰를 쌓는 체험형 이벤트"
-		t.differentiator = "써 보고 결정하고 싶은 고객의 망설임을 없애고, 체험 후기가 네이버 블로그와 인스타그램에 쌓여 이벤트가 끝난 뒤에도 홍보가 이어집니다."
-		if topTrend != "" {
-			t.differentiator = fmt.Sprintf("'%s' 흐름에 맞춰 ", topTrend) + t.differentiator
-		}
+		t.title = fmt.Sprintf("%s %s %d%% 할인", lead, item, pct)
+		t.concept = fmt.Sprintf("%s 기간에만 %s 할인해 지금 와야 할 이유를 만드는 한정 할인입니다.", seasonWord(w), obj(item))
+		t.details = fmt.Sprintf("%s 쿠폰을 받은 선착순 %d명에게 %s %d%% 할인(최대 %s원)을 드려요.", w.dates, n, item, pct, w.unit)
+		t.differentiator = "기간과 수량을 함께 한정해 마진을 지키면서, 카카오톡 채널로 기존 손님에게 바로 알립니다."
+		t.headline = fmt.Sprintf("%s 기간에만, %s %d%% 할인", seasonWord(w), item, pct)
+		t.body = fmt.Sprintf("%s의 %s 선물! %s %s %d%% 할인 쿠폰을 선착순 %d명에게 드려요.", w.store, seasonWord(w), w.dates, item, pct, n)
+		t.benefit = fmt.Sprintf("기간 한정 %s %d%% 할인 쿠폰", item, pct)
+		t.tags = []string{"기간한정", "할인쿠폰"}
+	case "weekday":
+		t.title = fmt.Sprintf("평일 오후엔 %s %d%% 할인 · 선착순 %d명", item, pct, n)
+		t.concept = fmt.Sprintf("손님이 적은 평일 오후에 %s 할인해 빈 시간을 채우는 시간대 할인입니다.", obj(item))
+		t.details = fmt.Sprintf("쿠폰을 받은 선착순 %d명이 평일 오후 2시~5시에 오시면 %s %d%% 할인(최대 %s원)을 드려요(%s까지).", n, item, pct, w.unit, w.endDate)
+		t.differentiator = "한가한 시간의 빈자리를 채우는 할인이라 바쁜 시간 매출을 깎지 않고, 늘어난 방문이 대부분 순수한 증가분입니다."
+		t.headline = fmt.Sprintf("평일 오후엔 %s %d%% 할인", item, pct)
+		t.body = fmt.Sprintf("%s 평일 오후 2시~5시, %s에서 %s %d%% 할인! 쿠폰은 선착순 %d명에게 드려요.", w.dates, w.store, item, pct, n)
+		t.benefit = fmt.Sprintf("평일 오후 %s %d%% 할인 쿠폰", item, pct)
+		t.tags = []string{"평일할인", "타임세일"}
 	}
 	return t
 }
 
-func (p *Planner) description(s slot, req Request, c *planContext, ia *industryAssumption, e estimate, channels []string, w words) string {
-	ma := p.a.Mechanics[s.mech]
-	pa := p.a.Purposes[req.Purpose]
-	if pa == nil {
-		pa = p.a.Purposes[messages.PurposeOther]
+// seasonWord names the period for the seasonal offer: the theme when this
+// option leads with it, else plainly "이번".
+func seasonWord(w words) string {
+	if w.themeLead {
+		return w.theme
 	}
+	return "이번"
+}
+
+func (p *Planner) description(d *idea, req Request, c *planContext, e estimate, channels []string, w words, assume []string) string {
 	var b strings.Builder
 	goal := req.Purpose.Label()
-	if req.Purpose == messages.PurposeOther && strings.TrimSpace(req.PurposeText) != "" {
-		goal = fmt.Sprintf("사장님이 말씀하신 목표(%s)", strings.TrimSpace(req.PurposeText))
+	if t := strings.TrimSpace(req.PurposeText); t != "" {
+		goal = fmt.Sprintf("사장님이 말씀하신 '%s'", clip(t, 60))
 	}
-	fmt.Fprintf(&b, "%s%s 위한 %s 이벤트입니다. ", goal, josa(goal, "을", "를"), mechanicLabel(s))
+	fmt.Fprintf(&b, "%s 위한 %s 이벤트입니다. ", obj(goal), d.hook)
 	var hooks []string
 	if len(c.analysis.IndustryTrends) > 0 {
 		hooks = append(hooks, "'"+c.analysis.IndustryTrends[0].Keyword+"'")
@@ -200,80 +288,124 @@ func (p *Planner) description(s slot, req Request, c *planContext, ia *industryA
 		hooks = append(hooks, "'"+c.analysis.RegionalTrends[0].Keyword+"'")
 	}
 	last := channels[len(channels)-1]
-	fmt.Fprintf(&b, "%s 시즌과 %s 흐름에 맞췄고, %s%s 알립니다. ", w.theme, strings.Join(hooks, ", "), strings.Join(channels, ", "), josaRo(last))
-	if e.budgetNote != "" {
-		b.WriteString(e.budgetNote + " ")
+	fmt.Fprintf(&b, "%s 흐름에 맞췄고, %s%s 알립니다. ", strings.Join(hooks, ", "), strings.Join(channels, ", "), josaRo(last))
+	if e.budget != "" {
+		b.WriteString(e.budget + " ")
 	}
-	fmt.Fprintf(&b, "산정 근거: 예상 노출 %s명(채널별 반응도를 반영한 유효 노출 %s명) × 참여율 %s%% → 참여 %s명, 방문 %s명(방문율 %s%%), 객단가 %s원",
-		rangeText(e.reach, won), rangeText(e.effReach, won), rangeText(e.partRate, pctText),
-		rangeText(e.participants, won), rangeText(e.visitors, won), rangeText(ma.VisitRate, pctText),
-		won(ia.AvgTicket))
-	if ia.SpendFactor != 1 {
-		fmt.Fprintf(&b, "(이벤트 방문 시 객단가의 %s%% 지출)", pctText(ia.SpendFactor))
-	}
-	fmt.Fprintf(&b, ", 방문 고객당 추가 방문 %s회, 이벤트가 없어도 있었을 방문을 뺀 순증 비율 %s%%, 신규 고객 비율 %s%%",
-		rangeText(ma.ExtraVisits, num), pctText(ma.Incremental), rangeText(pa.NewShare, pctText))
-	if ia.Conversion != 1 {
-		fmt.Fprintf(&b, "(그중 실제 등록 %s%%)", pctText(ia.Conversion))
-	}
-	fmt.Fprintf(&b, ", 신규 고객의 이후 한 달 재방문 %s회를 가정했습니다.", rangeText(ia.RepeatVisits, num))
+	b.WriteString("산정 근거: " + strings.Join(assume, "; ") + ".")
 	return b.String()
 }
 
-func mechanicLabel(s slot) string {
-	switch s.mech {
-	case messages.MechanicFirstCome:
-		return "선착순 쿠폰"
-	case messages.MechanicDiscount:
-		return "기간 한정 할인"
-	case messages.MechanicLottery:
-		return "경품 추첨"
-	case messages.MechanicGift:
-		if s.part == messages.MethodLottery {
-			return "방문 고객 추첨 사은품"
-		}
-		return "사은품 증정"
-	case messages.MechanicStamp:
-		return "스탬프 적립"
-	case messages.MechanicExperience:
-		if s.part == messages.MethodLottery {
-			return "체험단 모집"
-		}
-		return "무료 체험"
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
 	}
-	return string(s.mech)
+	return string(r[:n]) + "…"
 }
 
-func audienceOf(s slot, req Request, c *planContext, ia *industryAssumption) string {
-	var seg string
-	switch s.mech {
-	case messages.MechanicLottery:
-		seg = "SNS 활동이 활발하고 "
-	case messages.MechanicStamp:
-		seg = "자주 들를 수 있는 "
-	case messages.MechanicExperience:
-		seg = "직접 경험해 보고 결정하려는 "
-	case messages.MechanicGift:
-		seg = "작은 선물에 반응하는 "
+// assumptionLines state every figure the numbers come from, in words an
+// owner can check against the shop.
+func (p *Planner) assumptionLines(d *idea, req Request, c *planContext, ia *industryAssumption, e estimate, w words) []string {
+	var out []string
+	ticket := fmt.Sprintf("객단가 %s원, 마진율 %s%%(%s 평균으로 가정)", won(ia.AvgTicket), pctText(ia.Margin), c.industryLabel)
+	switch m := d.spendMult(ia); {
+	case d.benefit == benefitBundle:
+		ticket += fmt.Sprintf(", 세트 주문은 객단가의 %s배", num(m))
+	case d.benefit == benefitTry:
+		ticket += fmt.Sprintf(", 맛본 손님의 %s%%가 구매", pctText(m))
+	case m != 1:
+		ticket += ", 1+1은 두 명 중 한 명만 결제"
+	}
+	out = append(out, ticket)
+	var parts []string
+	for _, ch := range e.channels {
+		parts = append(parts, fmt.Sprintf("%s 약 %s명", p.ChannelName(ch), won(int64(math.Round(e.chReach[ch])))))
+	}
+	out = append(out, fmt.Sprintf("반응할 만한 노출: %s, 모두 약 %s명", strings.Join(parts, ", "), won(int64(math.Round(e.reach)))))
+	entry := fmt.Sprintf("참여율 %s%% → 참여 %s명", rangeText(e.partRate, pctText), rangeText(e.entries, won))
+	if d.inStore {
+		entry = fmt.Sprintf("매장에 온 손님 중 QR 참여 %s%% → 참여 %s명", rangeText(e.partRate, pctText), rangeText(e.entries, won))
+	}
+	out = append(out, entry)
+	if d.part == messages.MethodFirstCome {
+		line := fmt.Sprintf("쿠폰 %d장 한정, 받은 쿠폰의 %s%% 사용 → 사용 %s건", e.count, pctText(e.visitRate), rangeText(e.claimed, won))
+		if d.people() != 1 {
+			line += fmt.Sprintf(", 쿠폰 1장에 %s명 방문 → 방문 %s명", num(d.people()), rangeText(e.visits, won))
+		}
+		out = append(out, line)
+	} else if d.inStore {
+		out = append(out, fmt.Sprintf("매장에서 응모한 손님 중 %s%%가 기간 중 한 번 더 방문, 당첨 %d명은 다음 방문 때 경품 수령 → 추가 방문 %s명", pctText(e.visitRate), e.count, rangeText(e.visits, won)))
+	} else {
+		out = append(out, fmt.Sprintf("응모자 중 %s%%가 가산점을 위해 매장 방문, 당첨 %d명 경품 수령 → 방문 %s명", pctText(e.visitRate), e.count, rangeText(e.visits, won)))
+	}
+	nc := fmt.Sprintf("방문 중 처음 온 손님 %s%%", pctText(e.newShare))
+	if ia.Conversion != 1 {
+		nc += fmt.Sprintf("(그중 실제 등록 %s%%)", pctText(ia.Conversion))
+	}
+	out = append(out, fmt.Sprintf("%s → 신규 %s명, 신규 손님은 다음 한 달에 %s번 더 방문", nc, rangeText(e.newCust, won), num(e.repeat)))
+	out = append(out, fmt.Sprintf("추가 매출 = 방문 × 객단가 × 이벤트가 없었으면 없었을 방문 %s%% + 신규 손님 재방문 → %s원, 이익 = 추가 매출 × 마진율 → %s원",
+		pctText(d.incremental(p.a)), rangeText(span{float64(e.revMin), float64(e.revMax)}, won), rangeText(span{float64(e.profMin), float64(e.profMax)}, won)))
+	out = append(out, fmt.Sprintf("비용 = 혜택 원가·광고비·인쇄비 %s원, ROI = (이익 − 비용) ÷ 비용", rangeText(span{float64(e.costMin), float64(e.costMax)}, won)))
+	return out
+}
+
+// lossNote says plainly that an option can lose money, and what the
+// money buys instead.
+func lossNote(e estimate, r IntRange) string {
+	lossHi := e.costMin - e.profMin
+	perEntry := won(roundTo(float64(e.costMax)/math.Max(1, e.entries.hi()), 100))
+	if r.Max < 0 {
+		lossLo := e.costMax - e.profMax
+		return fmt.Sprintf("이익보다 비용이 커서 %s~%s원 손실이 예상됩니다. 홍보비로 보면 참여자 한 명에 약 %s원입니다.", won(min(lossLo, lossHi)), won(max(lossLo, lossHi)), perEntry)
+	}
+	return fmt.Sprintf("참여가 적으면 최대 %s원 손실이 날 수 있습니다(참여자 한 명에 약 %s원).", won(lossHi), perEntry)
+}
+
+// goalOf is the result the purpose asks for, measured in its own unit.
+func goalOf(p messages.Purpose, w words, e estimate) GoalMetric {
+	g := GoalMetric{Min: int64(e.goal.lo()), Max: int64(e.goal.hi())}
+	switch p {
+	case messages.PurposeNewCustomers:
+		g.Metric, g.Label, g.Unit = GoalNewCustomers, "신규 손님", "명"
+	case messages.PurposeRevisit:
+		g.Metric, g.Label, g.Unit = GoalRevisits, "재방문", "회"
+	case messages.PurposeSales:
+		g.Metric, g.Label, g.Unit = GoalPurchases, "이벤트 구매", "건"
+	case messages.PurposeNewProduct:
+		g.Metric, g.Label, g.Unit = GoalTrials, w.item+" 첫 구매·맛보기", "명"
+	default:
+		g.Metric, g.Label, g.Unit = GoalEntries, "이벤트 참여", "명"
+	}
+	return g
+}
+
+// audienceOf is one audience phrase: who, where. The purpose decides who;
+// the industry's usual customers fill in when the purpose says nothing
+// about them.
+func audienceOf(req Request, c *planContext, ia *industryAssumption, w words) string {
+	place := "매장 주변"
+	switch {
+	case c.district != nil:
+		place = c.district.Name
+	case c.region != nil:
+		place = c.region.Aliases[0]
 	}
 	switch req.Purpose {
 	case messages.PurposeNewCustomers:
-		seg += "아직 방문해 본 적 없는 "
+		return fmt.Sprintf("아직 우리 가게에 와 보지 않은 %s %s", place, ia.People)
 	case messages.PurposeRevisit:
-		seg += "한 번 이상 방문한 기존 고객 중 "
+		return "한 번 이상 다녀간 손님과 단골"
 	case messages.PurposeAwareness:
-		seg += "매장을 아직 모르는 "
+		return fmt.Sprintf("%s에서 우리 가게를 아직 모르는 %s", place, ia.People)
 	case messages.PurposeNewProduct:
-		seg += "새로운 메뉴·상품에 관심 많은 "
+		try := "먼저 맛보고"
+		if !ia.Food {
+			try = "먼저 경험해 보고"
+		}
+		return fmt.Sprintf("%s %s 싶어 할 %s %s", obj(w.item), try, place, ia.People)
 	}
-	local := "매장 주변 생활권 고객"
-	switch {
-	case c.district != nil:
-		local = c.district.Name + " " + c.district.Audience
-	case c.region != nil:
-		local = c.region.Aliases[0] + " 지역 " + c.region.Audience
-	}
-	return fmt.Sprintf("%s%s (%s)", seg, ia.Audience, local)
+	return fmt.Sprintf("%s의 %s", place, ia.Audience)
 }
 
 func insightNote(p *Planner, req Request, m messages.Mechanic) string {
@@ -295,6 +427,13 @@ func themeOf(c *planContext) string {
 		return c.season.Name + "맞이"
 	}
 	return "이번 시즌"
+}
+
+// hasMoment reports whether the theme is a seasonal moment (not just the
+// season), which is worth leading a title with.
+func hasMoment(c *planContext) bool {
+	h := c.top()
+	return h != nil && h.relevance >= 0.4
 }
 
 func placeOf(req Request, c *planContext) string {
@@ -328,10 +467,15 @@ func hashtags(w words, c *planContext, extra []string) []string {
 		}
 	}
 	add(w.store)
+	if w.owner {
+		add(w.item)
+	}
 	if w.place != "" {
 		add(w.place + c.industryLabel)
 	}
-	add(w.theme + "이벤트")
+	if w.themeLead {
+		add(w.theme + "이벤트")
+	}
 	for _, e := range extra {
 		add(e)
 	}

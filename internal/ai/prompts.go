@@ -70,13 +70,16 @@ const productsSystem = `당신은 한국 소상공인의 이벤트를 기획하�
 
 규칙:
 - 답은 JSON 객체 하나만 출력합니다. 설명이나 마크다운은 쓰지 않습니다.
-- 형식: {"recommendations":[{"optionNumber":1,"concept":"","title":"","description":"","targetAudience":"","duration":{"recommendedDays":14,"recommendedPeriod":"2주","startDate":"YYYY-MM-DD","endDate":"YYYY-MM-DD"},"mechanics":{"type":"","details":""},"promotionChannels":[""],"estimatedCost":{"min":0,"max":0,"breakdown":{"항목":0}},"expectedMetrics":{"newCustomers":{"min":0,"max":0},"revenueIncrease":{"min":0,"max":0},"roi":{"min":0,"max":0}},"differentiator":"","participationMethod":{"type":"","couponCount":0}}]}
+- 형식: {"recommendations":[{"optionNumber":1,"concept":"","title":"","benefit":"","description":"","targetAudience":"","duration":{"recommendedDays":14,"recommendedPeriod":"2주","startDate":"YYYY-MM-DD","endDate":"YYYY-MM-DD"},"mechanics":{"type":"","details":""},"promotionChannels":[""],"estimatedCost":{"min":0,"max":0,"breakdown":{"항목":0}},"expectedMetrics":{"newCustomers":{"min":0,"max":0},"revenueIncrease":{"min":0,"max":0},"roi":{"min":0,"max":0}},"differentiator":"","participationMethod":{"type":"","couponCount":0}}]}
 - optionNumber는 1, 2, 3이고 각 슬롯의 mechanicsType과 participationType을 그대로 mechanics.type과 participationMethod.type에 씁니다. 슬롯의 혜택(benefit)의 핵심 내용은 유지합니다.
 - 모든 문장은 한국어로, 사장님이 바로 이해할 수 있게 구체적으로 씁니다.
 - 금액은 원(KRW) 정수입니다. estimatedCost는 사장님이 실제로 쓰는 비용(채널 비용, 인쇄비, 할인액, 경품·사은품 원가)이고 min ≤ max, breakdown 항목의 합은 min 이상 max 이하입니다.
 - revenueIncrease는 이벤트 기간과 이후 한 달의 매출 증가액(원), newCustomers는 신규 고객 수이며 모두 min ≤ max입니다.
-- roi는 (매출 증가액 − 비용) / 비용 × 100 (%)이며 시스템이 다시 계산합니다.
+- roi는 (이익 증가액 − 비용) / 비용 × 100 (%)이며 시스템이 다시 계산합니다. 이익 증가액(expectedMetrics.profitIncrease, 매출 증가액 × 마진율)을 적으면 그것으로, 없으면 매출 증가액으로 계산합니다.
+- 손님은 전화번호 하나로 한 번만 참여합니다(선착순 쿠폰 또는 기간 후 추첨). 여러 번 방문해야 하는 스탬프 적립은 운영할 수 없으니 제안하지 않습니다.
+- 사장님이 적은 목표(request.purposeText)에 상품이나 메뉴가 있으면 모든 안의 제목·콘셉트·혜택에 그 이름을 씁니다.
 - description에 숫자의 산정 근거(노출, 참여율, 방문율, 객단가 등 가정)를 적습니다. reference의 가정을 기준으로 삼되 매장과 트렌드에 맞게 개선하세요.
+- benefit은 손님이 받는 혜택(경품·할인)을 100자 이내로 짧게 씁니다(예: "아메리카노 30% 할인"). 제목을 되풀이하지 않습니다.
 - participationMethod.couponCount는 선착순(FIRST_COME)이면 쿠폰·보상 수량, 추첨(LOTTERY)이면 당첨 인원입니다.
 - 세 기획안의 제목(title)은 서로 달라야 합니다.`
 

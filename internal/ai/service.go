@@ -286,13 +286,20 @@ func (s *Service) Kind(workers int) jobs.Kind {
 
 // providerLabel says in the job status who produced the plans.
 func providerLabel(p string) string {
+	// Owners read this on the planning page, so it names the planners as
+	// the pages do (internal/ui providerLabel); the provider code stays in
+	// Recommendation.AIProvider and the X-AI-Provider header.
 	switch p {
-	case "local":
-		return "AI 플래너(로컬)가 기획했습니다 (local)"
-	case "local-fallback":
-		return "외부 AI가 응답하지 않아 로컬 플래너가 기획했습니다 (local-fallback)"
-	case "cache-fallback":
-		return "외부 AI가 응답하지 않아 이전 추천 결과를 보여 드립니다 (cache-fallback)"
+	case ProviderLocal:
+		return "AutoEvent 기획 엔진이 기획했습니다"
+	case ProviderLocalFallback, ProviderLocalFallback + "+" + NameOpenAI:
+		return "외부 AI가 응답하지 않아 AutoEvent 기획 엔진이 기획했습니다"
+	case ProviderCacheFallback:
+		return "외부 AI가 응답하지 않아 이전 추천 결과를 보여 드립니다"
+	case NameAnthropic + "+" + NameOpenAI:
+		return "Claude와 GPT가 기획했습니다"
+	case NameAnthropic + "+" + ProviderLocalCopy:
+		return "Claude가 기획하고 AutoEvent 기획 엔진이 문구를 썼습니다"
 	}
-	return "기획: " + p
+	return "외부 AI가 기획했습니다"
 }

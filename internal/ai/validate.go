@@ -46,7 +46,16 @@ func (o *Option) RecomputeROI() {
 	if c.Min <= 0 || c.Max <= 0 {
 		return
 	}
-	o.ExpectedMetrics.ROI = ROIRange(IntRange{Min: c.Min, Max: c.Max}, o.ExpectedMetrics.RevenueIncrease)
+	o.ExpectedMetrics.ROI = ROIRange(IntRange{Min: c.Min, Max: c.Max}, o.ExpectedMetrics.Gain())
+}
+
+// Gain is what ROI is computed from: the profit gain when stated (what
+// the owner keeps), else the revenue gain.
+func (m ExpectedMetrics) Gain() IntRange {
+	if m.ProfitIncrease != (IntRange{}) {
+		return m.ProfitIncrease
+	}
+	return m.RevenueIncrease
 }
 
 // Validate checks the request before planning.
@@ -200,6 +209,9 @@ func (p *problems) text(at, name, v string, max int) {
 func (p *problems) option(at string, o Option, withCopy bool) {
 	p.text(at, "concept", o.Concept, maxTextRunes)
 	p.text(at, "title", o.Title, 100)
+	if o.Benefit != "" {
+		p.text(at, "benefit", o.Benefit, 100)
+	}
 	p.text(at, "description", o.Description, maxTextRunes)
 	p.text(at, "targetAudience", o.TargetAudience, 200)
 	p.text(at, "differentiator", o.Differentiator, maxTextRunes)
@@ -259,12 +271,23 @@ func (p *problems) option(at string, o Option, withCopy bool) {
 	m := o.ExpectedMetrics
 	p.rng(at+".expectedMetrics.newCustomers", m.NewCustomers, true)
 	p.rng(at+".expectedMetrics.revenueIncrease", m.RevenueIncrease, true)
+	p.rng(at+".expectedMetrics.profitIncrease", m.ProfitIncrease, true)
+	if m.ProfitIncrease.Max > m.RevenueIncrease.Max {
+		p.add("%s.expectedMetrics.profitIncrease.max %d exceeds revenueIncrease.max %d", at, m.ProfitIncrease.Max, m.RevenueIncrease.Max)
+	}
+	if g := m.Goal; g != (GoalMetric{}) {
+		p.rng(at+".expectedMetrics.goal", IntRange{Min: g.Min, Max: g.Max}, true)
+		if strings.TrimSpace(g.Metric) == "" || strings.TrimSpace(g.Label) == "" {
+			p.add("%s.expectedMetrics.goal needs metric and label", at)
+		}
+	}
 	p.rng(at+".expectedMetrics.roi", m.ROI, false)
 	if c.Min > 0 && c.Min <= c.Max {
-		want := ROIRange(IntRange{Min: c.Min, Max: c.Max}, m.RevenueIncrease)
+		gain := m.Gain()
+		want := ROIRange(IntRange{Min: c.Min, Max: c.Max}, gain)
 		if abs(m.ROI.Min-want.Min) > roiToleranceRatio || abs(m.ROI.Max-want.Max) > roiToleranceRatio {
-			p.add("%s.expectedMetrics.roi is %d..%d%%, but cost %d..%d and revenue %d..%d give %d..%d%%",
-				at, m.ROI.Min, m.ROI.Max, c.Min, c.Max, m.RevenueIncrease.Min, m.RevenueIncrease.Max, want.Min, want.Max)
+			p.add("%s.expectedMetrics.roi is %d..%d%%, but cost %d..%d and gain %d..%d give %d..%d%%",
+				at, m.ROI.Min, m.ROI.Max, c.Min, c.Max, gain.Min, gain.Max, want.Min, want.Max)
 		}
 	}
 

@@ -68,6 +68,12 @@ func (a *App) openAnnounce(ctx context.Context) (*announce.Service, error) {
 	})
 }
 
+// storeCard returns a store's address and phone for the public event view.
+func (a *App) storeCard(ctx context.Context, r *http.Request, storeID string) (string, string, error) {
+	c, err := a.userClient().StoreCard(ctx, r, storeID)
+	return c.Address, c.Phone, err
+}
+
 // storeContact returns the calling owner's store phone number or, without
 // one, its address ("" without a store profile: the announcement then asks
 // for a contact).

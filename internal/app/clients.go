@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/autoevent/autoevent/internal/ai"
+	"github.com/autoevent/autoevent/internal/content"
 	"github.com/autoevent/autoevent/internal/event"
 	"github.com/autoevent/autoevent/internal/platform/httpapi"
 	"github.com/autoevent/autoevent/internal/user"
@@ -75,4 +77,45 @@ func (s appEvents) PlanningEvent(ctx context.Context, eventID string, r *http.Re
 	}
 	return ai.PlanningEvent{ID: e.ID, StoreName: e.StoreName, Industry: e.Industry, Sido: e.RegionSido, Sigungu: e.RegionSigungu,
 		Purpose: e.Purpose, PurposeText: e.PurposeText, Status: string(e.Status)}, nil
+}
+
+// appContentEvents gives the content service the event it makes content of.
+type appContentEvents struct{ events *event.Client }
+
+func (s appContentEvents) ContentEvent(ctx context.Context, eventID string, r *http.Request) (content.EventInfo, error) {
+	e, err := s.events.Event(ctx, r, eventID)
+	if err != nil {
+		return content.EventInfo{}, err
+	}
+	info := content.EventInfo{ID: e.ID, StoreName: e.StoreName, Industry: e.Industry, Status: string(e.Status)}
+	if p := e.Plan; p != nil {
+		info.HasPlan = true
+		info.Title, info.Benefit, info.Headline, info.Body, info.Hashtags = p.Title, p.Benefit, p.Copy.Headline, p.Copy.Body, p.Copy.Hashtags
+		info.Method, info.Winners, info.Coupons = string(p.Method), p.WinnerCount, p.CouponCount
+		info.StartDate, info.EndDate = p.StartDate, p.EndDate
+	}
+	return info, nil
+}
+
+// appParticipationLinks gives the content service the participation page
+// of an event (GET /api/v1/events/{id}/participation), which exists once
+// the event is approved.
+type appParticipationLinks struct{ c httpapi.Caller }
+
+func (s appParticipationLinks) ParticipationLinks(ctx context.Context, eventID string, r *http.Request) (string, string, bool, error) {
+	res, err := s.c.Call(ctx, r, "GET", "/api/v1/events/"+url.PathEscape(eventID)+"/participation", nil)
+	if err != nil {
+		return "", "", false, err
+	}
+	if res.Status == http.StatusNotFound {
+		return "", "", false, nil
+	}
+	var o struct {
+		PublicURL string `json:"publicUrl"`
+		VisitURL  string `json:"visitUrl"`
+	}
+	if err := res.Decode(&o); err != nil {
+		return "", "", false, err
+	}
+	return o.PublicURL, o.VisitURL, o.PublicURL != "", nil
 }

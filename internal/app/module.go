@@ -24,10 +24,11 @@ func (a *App) modules() []module {
 		a.userModule(),
 		a.eventModule(),
 		a.aiModule(),
+		a.contentModule(), // images, poster, copy, audio, videos; job kinds image-job, video-job
 		a.participationModule(),
 		a.winnersModule(),  // participation: draws, winner notifications, retention
 		a.announceModule(), // participation: announcements to past participants
-		// content, distribution, analytics, learning: reserved names, next issues.
+		// distribution, analytics, learning: reserved names, next issues.
 	}
 }
 

@@ -27,7 +27,9 @@ func (a *App) participationModule() module {
 			svc, err = a.openParticipation(ctx)
 			return err
 		},
-		Routes: func(r *httpapi.Router) { participation.NewAPI(svc, a.cfg.TrustProxy).Routes(r) },
+		Routes: func(r *httpapi.Router) {
+			participation.NewAPI(svc, a.cfg.TrustProxy).WithStoreCard(a.storeCard).Routes(r)
+		},
 		Consumers: []consumer{{Name: participation.ConsumerName, Subjects: participation.ConsumedSubjects,
 			Handle: func(ctx context.Context, tx *db.Tx, m bus.Message) error { return svc.HandleEventMessage(ctx, tx, m) }}},
 		Start: func(ctx context.Context) error { return svc.Start(ctx) },

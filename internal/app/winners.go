@@ -91,7 +91,8 @@ func (a *App) openWinners(ctx context.Context) (*winners.Service, error) {
 		Queue: jobs.BusQueue(a.bus, a.relay), Sender: sender, Sealer: a.cipher, PublicURL: a.cfg.PublicURL,
 		Observe: func(phase string, d time.Duration) { draws.WithLabelValues(phase).Observe(d.Seconds()) },
 		Retention: winners.RetentionConfig{WinnerPeriod: a.cfg.WinnerRetention.Duration,
-			FirstComePeriod: a.cfg.FirstComeRetention.Duration, UndrawnPeriod: a.cfg.UndrawnRetention.Duration},
+			FirstComePeriod: a.cfg.FirstComeRetention.Duration, UndrawnPeriod: a.cfg.UndrawnRetention.Duration,
+			RedrawPeriod: a.cfg.RedrawPeriod.Duration},
 		Log: a.log.With("service", "participation", "part", "winners"),
 	})
 }

@@ -44,7 +44,7 @@ type Config struct {
 
 	UserRateLimit   int      `flag:"user-rate-limit" help:"API requests per minute per signed-in user (0 = off)"`
 	AnonRateLimit   int      `flag:"anon-rate-limit" help:"API requests per minute per client IP for anonymous calls (0 = off)"`
-	EntryIPLimit    int      `flag:"entry-ip-limit" help:"event entries per minute per client IP (0 = off; also off when anon-rate-limit is 0)"`
+	EntryIPLimit    int      `flag:"entry-ip-limit" help:"event entries per minute per client IP above which entries are flagged for the owner's review; 10 times it are refused (0 = off; also off when anon-rate-limit is 0)"`
 	EntryEventLimit int      `flag:"entry-event-limit" help:"entries per second per event and process, against floods (0 = off)"`
 	TrustProxy      bool     `flag:"trust-proxy" help:"take the client IP from X-Forwarded-For (only behind a trusted proxy)"`
 	CORSOrigins     string   `flag:"cors-origins" help:"comma-separated origins allowed to call the API from browsers"`
@@ -67,6 +67,16 @@ type Config struct {
 	OpenAIKey      string `flag:"openai-key" secret:"true" help:"OpenAI API key"`
 	OpenAIModel    string `flag:"openai-model" help:"GPT model"`
 
+	ImageProvider  string `flag:"image-provider" help:"pictures behind the event images: local (renderer only), stability, openai or a1111 (falls back to local)"`
+	ImageURL       string `flag:"image-url" help:"image provider base URL (default: built-in sandbox)"`
+	ImageKey       string `flag:"image-key" secret:"true" help:"image provider API key (a1111: user:password for --api-auth)"`
+	ImageModel     string `flag:"image-model" help:"image provider model (default: the adapter's)"`
+	TTSProvider    string `flag:"tts-provider" help:"voice of the ringback audio and video narration: local (espeak-ng or a tone) or clova (Naver Clova Voice, falls back to local)"`
+	ClovaURL       string `flag:"clova-url" help:"Clova Voice base URL (default: built-in sandbox)"`
+	ClovaKeyID     string `flag:"clova-key-id" secret:"true" help:"NCP API Gateway key id (x-ncp-apigw-api-key-id)"`
+	ClovaKey       string `flag:"clova-key" secret:"true" help:"NCP API Gateway key (x-ncp-apigw-api-key)"`
+	ContentWorkers int    `flag:"content-workers" help:"concurrent image jobs per process (renders share the CPUs whatever the number)"`
+
 	NTSURL string `flag:"nts-url" help:"NTS business status API base URL (default: built-in sandbox)"`
 	NTSKey string `flag:"nts-key" secret:"true" help:"data.go.kr service key (the decoding key)"`
 	// Sandbox behaviour, for demos and resilience drills.
@@ -86,6 +96,7 @@ type Config struct {
 	// Destruction of participants' personal data (PIPC giveaway guideline).
 	RetentionEvery     Duration `flag:"retention-every" help:"how often the job destroying participants' personal data runs"`
 	WinnerRetention    Duration `flag:"winner-retention" help:"a winner's contact is destroyed once the prize is marked delivered or this long after the draw"`
+	RedrawPeriod       Duration `flag:"redraw-period" help:"every entrant's contact is kept this long after a lottery's first draw so a winner can be replaced; then non-winners' data is destroyed and redraws are refused"`
 	FirstComeRetention Duration `flag:"first-come-retention" help:"first-come entrants' contacts are destroyed this long after the event ended (coupon redemption window)"`
 	UndrawnRetention   Duration `flag:"undrawn-retention" help:"a lottery that ended without a draw keeps its entries this long for the owner to draw"`
 
@@ -139,12 +150,16 @@ func Default() Config {
 		BcryptCost:      12,
 		LogLevel:        "info",
 		AIProvider:      "local",
+		ImageProvider:   "local",
+		TTSProvider:     "local",
+		ContentWorkers:  4,
 		OIDCName:        "KT 계정",
 		NotifyRate:      20,
 		NotifyWorkers:   4,
 
 		RetentionEvery:     Duration{time.Hour},
 		WinnerRetention:    Duration{30 * 24 * time.Hour},
+		RedrawPeriod:       Duration{7 * 24 * time.Hour},
 		FirstComeRetention: Duration{30 * 24 * time.Hour},
 		UndrawnRetention:   Duration{30 * 24 * time.Hour},
 	}
@@ -327,7 +342,7 @@ func (c Config) Validate() error {
 	if c.NotifyRate < 1 || c.NotifyWorkers < 1 {
 		errs = append(errs, errors.New("notify-rate and notify-workers must be ≥ 1"))
 	}
-	for name, d := range map[string]Duration{"retention-every": c.RetentionEvery, "winner-retention": c.WinnerRetention,
+	for name, d := range map[string]Duration{"retention-every": c.RetentionEvery, "winner-retention": c.WinnerRetention, "redraw-period": c.RedrawPeriod,
 		"first-come-retention": c.FirstComeRetention, "undrawn-retention": c.UndrawnRetention} {
 		if d.Duration < time.Minute {
 			errs = append(errs, fmt.Errorf("%s %s: want at least 1m", name, d))
@@ -342,6 +357,19 @@ func (c Config) Validate() error {
 	case "local", "remote":
 	default:
 		errs = append(errs, fmt.Errorf("ai-provider %q: want local or remote", c.AIProvider))
+	}
+	switch c.ImageProvider {
+	case "local", "stability", "openai", "a1111":
+	default:
+		errs = append(errs, fmt.Errorf("image-provider %q: want local, stability, openai or a1111", c.ImageProvider))
+	}
+	switch c.TTSProvider {
+	case "local", "clova":
+	default:
+		errs = append(errs, fmt.Errorf("tts-provider %q: want local or clova", c.TTSProvider))
+	}
+	if c.ContentWorkers < 1 {
+		errs = append(errs, fmt.Errorf("content-workers %d: want at least 1", c.ContentWorkers))
 	}
 	if c.Scaled() && (c.JWTSecret == "" || c.DataKey == "") {
 		errs = append(errs, errors.New("with --postgres-url, set --jwt-secret and --data-key explicitly: every process must share them"))

@@ -14,7 +14,8 @@ import (
 // Browser opens headless Chromium for a test, with the flags this machine
 // needs (no sandbox as root, no background network). It skips when no
 // Chromium is installed, except under CI=true where that is a failure.
-func Browser(t *testing.T, width, height int) context.Context {
+// extra adds flags for one test (a fake camera, say).
+func Browser(t *testing.T, width, height int, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	path := ""
 	for _, p := range []string{os.Getenv("CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
@@ -43,6 +44,7 @@ func Browser(t *testing.T, width, height int) context.Context {
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(width, height),
 	)
+	opts = append(opts, extra...)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
 	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)

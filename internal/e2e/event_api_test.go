@@ -398,8 +398,8 @@ func TestEventProviderFallback(t *testing.T) {
 	if doc.AIProvider != ai.ProviderLocalFallback || len(doc.Recommendations) != 3 {
 		t.Errorf("both down: %q with %d options, want local-fallback with 3", doc.AIProvider, len(doc.Recommendations))
 	}
-	if !strings.Contains(job.Message, ai.ProviderLocalFallback) {
-		t.Errorf("job message %q does not say which provider served", job.Message)
+	if !strings.Contains(job.Message, "AutoEvent 기획 엔진") {
+		t.Errorf("job message %q does not say, in words an owner reads, who planned it", job.Message)
 	}
 
 	evSetFaults(t, e, `{"anthropic":{},"openai":{}}`)

@@ -216,6 +216,44 @@ func TestParticipationVisitToken(t *testing.T) {
 	}, noLimits)
 }
 
+// A customer who entered online (from Instagram, say) and later scans the
+// in-store QR gets the visit added to that entry, once; the answer says
+// so, and an unproven repeat still learns nothing else of the entry.
+func TestParticipationVisitUpgradesEntry(t *testing.T) {
+	EachDB(t, func(t *testing.T, e *Env) {
+		ev := activeEvent(t, e, "LOTTERY", 0)
+		vu := overview(t, e, ev).VisitURL
+		tok := strings.SplitN(vu[strings.Index(vu, "?v=")+3:], "&", 2)[0]
+		res := e.Do("POST", entryPath(ev.ID), "", map[string]any{"name": "이영희", "phone": "010-2100-0001", "channel": "instagram"})
+		var first entryAnswer
+		res.JSON(t, &first)
+		if res.Status != http.StatusCreated || first.StoreVisit {
+			t.Fatalf("online entry: %d %s", res.Status, res.Body)
+		}
+		for i, want := range []bool{true, false} { // the second scan adds nothing
+			res = e.Do("POST", entryPath(ev.ID), "", map[string]any{"name": "이영희", "phone": "01021000001", "visitToken": tok})
+			var a struct {
+				entryAnswer
+				VisitAdded bool `json:"visitAdded"`
+			}
+			res.JSON(t, &a)
+			if res.Status != http.StatusOK || !a.Repeat || a.VisitAdded != want || a.EntryNumber != 0 {
+				t.Errorf("scan %d: %d %s, want 200 repeat with visitAdded=%v and no entry number", i+1, res.Status, res.Body, want)
+			}
+		}
+		if got := overview(t, e, ev); got.Entries != 1 || got.StoreVisits != 1 {
+			t.Errorf("entries, store visits = %d, %d; want 1, 1", got.Entries, got.StoreVisits)
+		}
+		// The entrant's own browser now sees the visit on the entry.
+		res = e.Do("POST", entryPath(ev.ID), "", map[string]any{"name": "이영희", "phone": "010-2100-0001", "entryToken": first.EntryToken})
+		var own entryAnswer
+		res.JSON(t, &own)
+		if !own.StoreVisit || own.EntryNumber != first.EntryNumber {
+			t.Errorf("own repeat after the visit: %s, want the same entry with storeVisit", res.Body)
+		}
+	}, noLimits)
+}
+
 func TestParticipationDuplicatePhone(t *testing.T) {
 	EachDB(t, func(t *testing.T, e *Env) {
 		ev := activeEvent(t, e, "LOTTERY", 0)

@@ -5,6 +5,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -199,13 +200,17 @@ func TestParticipationRepeatPageRevealsNothing(t *testing.T) {
 // Attacker's view of the per-IP entry limit: probing phone numbers against
 // an event that has ended (where a repeat could be looked up) is limited
 // exactly like entering an open one, through the API and the page alike.
+// Above the threshold an address's new entries are taken and flagged for
+// the owner (a shop's Wi-Fi, a carrier's NAT), but nothing that tells
+// whether a number entered is answered, and ten times the threshold is
+// refused outright.
 func TestParticipationEntryLimitBeforeLookup(t *testing.T) {
 	const limit = 5
 	e := Start(t, func(c *config.Config) { c.EntryIPLimit = limit }) // the anonymous API limit (600/min) stays on
 	o := e.SignupOwner("CAFE", "서울 강남구")
 	now := time.Now()
 	ended := approve(t, e, o, "FIRST_COME", 5, now.Add(-48*time.Hour), now.Add(-time.Hour))
-	open := approve(t, e, o, "FIRST_COME", 5, now.Add(-time.Hour), now.Add(time.Hour))
+	open := approve(t, e, o, "LOTTERY", 0, now.Add(-time.Hour), now.Add(time.Hour))
 	for i := range limit {
 		res := e.Do("POST", entryPath(ended.ID), "", map[string]any{"name": "아무개", "phone": "010-4000-000" + string(rune('0'+i))})
 		if res.Status != http.StatusConflict || res.Code() != "event_ended" {
@@ -216,15 +221,37 @@ func TestParticipationEntryLimitBeforeLookup(t *testing.T) {
 	if res.Status != http.StatusTooManyRequests || res.Code() != "rate_limited" || res.Header.Get("Retry-After") == "" {
 		t.Errorf("probe %d of an ended event: %d %s, want 429 rate_limited with Retry-After", limit+1, res.Status, res.Body)
 	}
-	// One budget for every entry path of this address.
+	// One budget for every entry path of this address: a new entry is
+	// taken and flagged, a repeat learns nothing.
+	if res := e.Do("POST", entryPath(open.ID), "", map[string]any{"name": "김민수", "phone": "010-4000-1000"}); res.Status != http.StatusCreated {
+		t.Errorf("new entry above the threshold: %d %s, want 201 (flagged, not refused)", res.Status, res.Body)
+	}
 	if res := e.Do("POST", entryPath(open.ID), "", map[string]any{"name": "김민수", "phone": "010-4000-1000"}); res.Status != http.StatusTooManyRequests {
-		t.Errorf("open event after the limit: %d %s, want 429", res.Status, res.Body)
+		t.Errorf("repeat above the threshold: %d %s, want 429", res.Status, res.Body)
 	}
-	if status, _ := newEntryBrowser(t, e).enter(open.Code, "김민수", "010-4000-1000"); status != http.StatusTooManyRequests {
-		t.Errorf("public page after the limit: %d, want 429", status)
+	if status, _ := newEntryBrowser(t, e).enter(open.Code, "이영희", "010-4000-1001"); status != http.StatusCreated {
+		t.Errorf("public page above the threshold: %d, want 201", status)
 	}
-	if n := overview(t, e, open).Entries; n != 0 {
-		t.Errorf("open event has %d entries, want 0", n)
+	var list struct {
+		Items []struct {
+			EntryNumber int64  `json:"entryNumber"`
+			Review      string `json:"review"`
+		} `json:"items"`
+	}
+	e.Do("GET", "/api/v1/events/"+open.ID+"/entries", o.Token, nil).JSON(t, &list)
+	if len(list.Items) != 2 || list.Items[0].Review != "shared_ip" || list.Items[1].Review != "shared_ip" {
+		t.Errorf("owner's list = %+v, want 2 entries flagged shared_ip", list.Items)
+	}
+	// 10 × the threshold a minute: refused.
+	refused := 0
+	for i := range 10 * limit {
+		res := e.Do("POST", entryPath(open.ID), "", map[string]any{"name": "봇", "phone": "010-4100-" + strconv.Itoa(1000+i)})
+		if res.Status == http.StatusTooManyRequests {
+			refused++
+		}
+	}
+	if refused == 0 {
+		t.Error("no entry refused at 10 × the threshold")
 	}
 }
 

@@ -52,6 +52,8 @@ func TestUserBrowserJourney(t *testing.T) {
 				chromedp.SetValue(`[id="store.sido"]`, "서울특별시", chromedp.ByQuery),
 				chromedp.SendKeys(`[id="store.sigungu"]`, "마포구", chromedp.ByQuery),
 				chromedp.SendKeys(`[id="store.address"]`, "서울 마포구 월드컵로 1", chromedp.ByQuery),
+				chromedp.SendKeys(`#password2`, password, chromedp.ByQuery),
+				chromedp.Click(`#terms`, chromedp.ByQuery),
 				chromedp.Click(`form[action="/signup"] button[type=submit]`, chromedp.ByQuery),
 				chromedp.WaitVisible(`#businessNumber-error`, chromedp.ByQuery),
 			)
@@ -72,6 +74,7 @@ func TestUserBrowserJourney(t *testing.T) {
 			run("fix and sign up",
 				chromedp.SetValue(`#businessNumber`, good, chromedp.ByQuery),
 				chromedp.SendKeys(`#password`, password, chromedp.ByQuery),
+				chromedp.SendKeys(`#password2`, password, chromedp.ByQuery),
 				chromedp.Click(`form[action="/signup"] button[type=submit]`, chromedp.ByQuery),
 				chromedp.WaitVisible(`.flash`, chromedp.ByQuery),
 				chromedp.Text(`.flash`, &flash, chromedp.ByQuery),

@@ -735,7 +735,7 @@ func TestUserPagesForms(t *testing.T) {
 		t.Fatalf("signup page = %d", signup.Status)
 	}
 	form := url.Values{"csrf": {csrfOf(t, signup.Body)}, "email": {"page@example.kr"}, "password": {"secretpass1"},
-		"ownerName": {"박사장"}, "phone": {"010-2222-3333"}, "businessNumber": {wrongCheckDigit(ValidBusinessNumber())},
+		"password2": {"secretpass1"}, "terms": {"on"}, "ownerName": {"박사장"}, "phone": {"010-2222-3333"}, "businessNumber": {wrongCheckDigit(ValidBusinessNumber())},
 		"store.name": {"꽃집 봄"}, "store.industry": {"FLOWER"}, "store.sido": {"경기도"}, "store.sigungu": {"성남시 분당구"},
 		"store.address": {"분당로 1"}}
 	bad := p.post("/signup", form)

@@ -290,3 +290,38 @@ func (f *formClient) PostForm(u string, v url.Values) (int, string) {
 	}
 	return res.StatusCode, string(readAll(res))
 }
+
+// Customers behind one address (a shop's Wi-Fi): entries above the
+// per-address threshold are taken and flagged, and the owner may exclude
+// the flagged entries from the draw by a rule the published proof names.
+func TestDrawExcludesFlaggedEntriesByRule(t *testing.T) {
+	EachDB(t, func(t *testing.T, e *Env) {
+		o := e.SignupOwner("CAFE", "서울 강남구")
+		open := approve(t, e, o, "LOTTERY", 0, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+		for i := range 7 {
+			if res := e.Do("POST", entryPath(open.ID), "", map[string]any{"name": "김민수", "phone": fmt.Sprintf("010-7100-%04d", i)}); res.Status != http.StatusCreated {
+				t.Fatalf("entry %d: %d %s", i+1, res.Status, res.Body)
+			}
+		}
+		draws := "/api/v1/events/" + open.ID + "/draws"
+		res := e.Do("POST", draws, o.Token, map[string]any{"winnerCount": 3, "visitBonusWeight": 1, "closeEntries": true, "excludeFlagged": true})
+		var d winners.Draw
+		res.JSON(t, &d)
+		if res.Status != http.StatusCreated || d.ExclusionRule != winners.RuleFlagged {
+			t.Fatalf("draw: %d %s, want 201 with the flagged rule", res.Status, res.Body)
+		}
+		if !slices.Equal(d.Exclusions, []int64{4, 5, 6, 7}) {
+			t.Errorf("exclusions = %v, want the flagged entries 4..7", d.Exclusions)
+		}
+		for _, w := range d.Winners {
+			if w.EntryNumber > 3 {
+				t.Errorf("flagged entry %d won", w.EntryNumber)
+			}
+		}
+		var proof draw.Proof
+		e.Do("GET", "/api/v1/public/events/"+open.ID+"/draws/"+d.ID+"/proof", "", nil).JSON(t, &proof)
+		if proof.ExclusionRule != winners.RuleFlagged || !slices.Equal(proof.Exclusions, d.Exclusions) {
+			t.Errorf("proof = %+v, want the rule and its exclusions", proof)
+		}
+	}, func(c *config.Config) { c.EntryIPLimit = 3 })
+}

@@ -78,10 +78,15 @@ func TestWinnersDrawJourney(t *testing.T) {
 			return true
 		})
 
-		// The owner's draw page renders the proof and the winners.
+		// The owner's draw page shows the winners and their notification in
+		// plain words, and links to the customers' page, where the proof
+		// (seed included) is.
 		page := e.Do("GET", "/app/events/"+ev.ID+"/draw", "", nil, "Cookie", "ae_at="+ev.Owner.Token)
-		if page.Status != http.StatusOK || !strings.Contains(string(page.Body), dr.Seed) || !strings.Contains(string(page.Body), "발송됨") {
-			t.Fatalf("draw page: %d, want the seed and the notification status", page.Status)
+		if page.Status != http.StatusOK || strings.Contains(string(page.Body), dr.Seed) || !strings.Contains(string(page.Body), "발송됨") {
+			t.Fatalf("draw page: %d, want the notification status and no seed", page.Status)
+		}
+		if res := e.Do("GET", "/api/v1/public/events/"+ev.ID+"/draws/"+dr.ID+"/proof", "", nil); !strings.Contains(string(res.Body), dr.Seed) {
+			t.Fatalf("proof: %d %s, want the seed", res.Status, res.Body)
 		}
 	}, noLimits)
 }

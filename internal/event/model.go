@@ -90,6 +90,16 @@ type Plan struct {
 	EstimatedCost   EstimatedCost     `json:"estimatedCost"`
 	ExpectedMetrics ExpectedMetrics   `json:"expectedMetrics"`
 	Copy            Copy              `json:"copy"`
+	// EstimateFor is the count and length the AI's cost and metrics were
+	// estimated for, set when the owner changed either: the estimates are
+	// the AI's and are not recomputed, so pages say what they are for.
+	EstimateFor *EstimateBasis `json:"estimateFor,omitempty"`
+}
+
+// EstimateBasis is what an estimate was made for.
+type EstimateBasis struct {
+	Count int `json:"count"` // coupons or winners
+	Days  int `json:"days"`
 }
 
 // CreateInput is the body of POST /api/v1/events.

@@ -21,6 +21,7 @@ type Option struct {
 	OptionNumber int    `json:"optionNumber"`
 	Concept      string `json:"concept"`
 	Title        string `json:"title"`
+	Benefit      string `json:"benefit,omitempty"` // what a customer gets; empty when the AI did not say
 	Duration     struct {
 		RecommendedDays int    `json:"recommendedDays"`
 		StartDate       string `json:"startDate,omitempty"`

@@ -318,7 +318,7 @@ func (s *Service) Select(ctx context.Context, ownerID, id string, in SelectionIn
 	if opt == nil {
 		return Event{}, ErrNoRecommendation
 	}
-	plan, err := s.buildPlan(*opt, in)
+	plan, err := s.buildPlan(*opt, in, e.Plan)
 	if err != nil {
 		return Event{}, err
 	}
@@ -342,10 +342,13 @@ func period(start, end string) (time.Time, time.Time) {
 	return a.UTC(), b.AddDate(0, 0, 1).UTC()
 }
 
-func (s *Service) buildPlan(o Option, in SelectionInput) (Plan, error) {
+// buildPlan makes the plan of option o with the owner's edits. prev is the
+// plan saved before (nil for none): the form the owner edits was filled
+// from it when it is of the same option.
+func (s *Service) buildPlan(o Option, in SelectionInput, prev *Plan) (Plan, error) {
 	today := s.d.Now().In(kst.Location).Format(time.DateOnly)
 	p := Plan{OptionNumber: o.OptionNumber, Title: o.Title, Concept: o.Concept, Description: o.Mechanics.Details,
-		Benefit: o.Title, Mechanic: o.Mechanics.Type, Method: o.ParticipationMethod.Type,
+		Benefit: o.Benefit, Mechanic: o.Mechanics.Type, Method: o.ParticipationMethod.Type,
 		StartDate: o.Duration.StartDate, EndDate: o.Duration.EndDate,
 		EstimatedCost: o.EstimatedCost, ExpectedMetrics: o.ExpectedMetrics, Copy: o.Copy}
 	if p.Method == messages.MethodFirstCome {
@@ -391,11 +394,29 @@ func (s *Service) buildPlan(o Option, in SelectionInput) (Plan, error) {
 	if in.Copy != nil {
 		p.Copy = Copy{Headline: strings.TrimSpace(in.Copy.Headline), Body: strings.TrimSpace(in.Copy.Body), Hashtags: cleanTags(in.Copy.Hashtags)}
 	}
+	// Text that restates the count or the days says the edited ones.
+	from := []planFacts{{count: o.ParticipationMethod.CouponCount, start: o.Duration.StartDate, end: o.Duration.EndDate}}
+	if prev != nil && prev.OptionNumber == o.OptionNumber {
+		from = append(from, factsOf(*prev))
+	}
+	to := factsOf(p)
+	for _, t := range []*string{&p.Title, &p.Concept, &p.Benefit, &p.Description, &p.Copy.Headline, &p.Copy.Body} {
+		*t = restate(*t, from, to)
+	}
+	basis := EstimateBasis{Count: o.ParticipationMethod.CouponCount, Days: days(o.Duration.StartDate, o.Duration.EndDate)}
+	if basis.Days == 0 {
+		basis.Days = o.Duration.RecommendedDays
+	}
+	if basis.Count != to.count || basis.Days != days(p.StartDate, p.EndDate) {
+		p.EstimateFor = &basis
+	}
 
 	var v apperr.Validation
 	n := utf8.RuneCountInString
 	v.Check(p.Title != "" && n(p.Title) <= maxTitle && !hasControl(p.Title), "title", "invalid_title", "제목은 1~60자로 입력해 주세요.")
-	v.Check(p.Benefit != "" && n(p.Benefit) <= maxBenefit && !hasControl(p.Benefit), "benefit", "invalid_benefit", "혜택(경품·할인)은 1~100자로 입력해 주세요.")
+	// The benefit may stay empty (the title then says it all); it is never
+	// filled with the title, which pages would show twice.
+	v.Check(n(p.Benefit) <= maxBenefit && !hasControl(p.Benefit), "benefit", "invalid_benefit", "혜택(경품·할인)은 100자 이내로 입력해 주세요.")
 	v.Check(n(p.Description) <= maxDescription && !hasControl(p.Description), "description", "invalid_description", "참여 방법 설명은 1,000자 이내로 입력해 주세요.")
 	start, serr := time.ParseInLocation(time.DateOnly, p.StartDate, kst.Location)
 	end, eerr := time.ParseInLocation(time.DateOnly, p.EndDate, kst.Location)
@@ -561,7 +582,7 @@ func (s *Service) RunTicker(ctx context.Context, interval time.Duration) {
 
 // ConsumedSubjects are the messages HandleMessage applies.
 var ConsumedSubjects = []string{messages.SubjectOf[messages.CouponsSoldOut](), messages.SubjectOf[messages.EntriesClosed](),
-	messages.SubjectOf[messages.RecommendationReady]()}
+	messages.SubjectOf[messages.RecommendationReady](), messages.SubjectOf[messages.ContentReady]()}
 
 // HandleMessage is the idempotent consumer: first-come coupons sold out, or
 // entries closed by an early draw, end the event; a ready recommendation is
@@ -603,6 +624,15 @@ func (s *Service) HandleMessage(ctx context.Context, tx *db.Tx, m bus.Message) e
 	case messages.RecommendationReady:
 		return s.apply(ctx, tx, x.EventID, func(e *Event) error {
 			e.AIProvider, e.RecommendedAt = x.AIProvider, x.GeneratedAt.UTC().Truncate(time.Microsecond)
+			return nil
+		})
+	case messages.ContentReady:
+		return s.apply(ctx, tx, x.EventID, func(e *Event) error {
+			// Content made (or made again) for a planned event readies it;
+			// after approval it changes nothing in the lifecycle.
+			if e.Status == StatusPlanned || e.Status == StatusContentReady {
+				return e.transition(StatusContentReady)
+			}
 			return nil
 		})
 	}

@@ -51,6 +51,7 @@ func TestDecodeRoundTrip(t *testing.T) {
 		messages.ParticipantRegistered{EventID: "e1", EntryNumber: 7, StoreVisit: true, OccurredAt: now},
 		messages.EventEnded{EventID: "e1", Reason: messages.EndSoldOut, OccurredAt: now},
 		messages.EntriesClosed{EventID: "e1", Reason: messages.EndDrawn, OccurredAt: now},
+		messages.ContentReady{EventID: "e1", OwnerID: "u1", JobID: "j1", AssetCount: 40, Degraded: true, Notice: "기본 디자인", OccurredAt: now},
 	} {
 		b, err := json.Marshal(m)
 		if err != nil {

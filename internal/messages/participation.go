@@ -17,6 +17,18 @@ type ParticipantRegistered struct {
 // Subject implements Message.
 func (ParticipantRegistered) Subject() string { return "events.participation.registered" }
 
+// StoreVisitAdded is published when a customer who entered online later
+// enters again with the in-store QR: the earlier entry gains the store
+// visit (once). No personal data.
+type StoreVisitAdded struct {
+	EventID     string    `json:"eventId"`
+	EntryNumber int64     `json:"entryNumber"`
+	OccurredAt  time.Time `json:"occurredAt"`
+}
+
+// Subject implements Message.
+func (StoreVisitAdded) Subject() string { return "events.participation.store_visit_added" }
+
 // WinnerSelected is published once per completed draw.
 type WinnerSelected struct {
 	EventID      string    `json:"eventId"`

@@ -46,7 +46,8 @@ func (p Purpose) Label() string {
 // Mechanic is the kind of event mechanic (seed 004 mechanics.type).
 type Mechanic string
 
-// Mechanics. The local planner uses all of them.
+// Mechanics. STAMP stays accepted (seed 004, remote providers) but the
+// local planner never offers it: one entry per phone cannot count stamps.
 const (
 	MechanicDiscount   Mechanic = "DISCOUNT"
 	MechanicGift       Mechanic = "GIFT"

@@ -2,6 +2,7 @@ package participation
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -19,7 +20,16 @@ import (
 type API struct {
 	svc        *Service
 	trustProxy bool
+	storeCard  StoreCard
 }
+
+// StoreCard returns a store's address and phone (the app asks the user
+// service), for the public event view.
+type StoreCard func(ctx context.Context, r *http.Request, storeID string) (address, phone string, err error)
+
+// WithStoreCard makes the public event view carry the store's address and
+// phone, looked up with f.
+func (a *API) WithStoreCard(f StoreCard) *API { a.storeCard = f; return a }
 
 // NewAPI returns the API; svc is nil when the service runs in another
 // process (the routes are then proxied and the handlers never run).
@@ -142,6 +152,15 @@ func (a *API) publicByCode(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		httpapi.WriteError(w, r, err)
 		return
+	}
+	if a.storeCard != nil && ev.StoreID != "" {
+		// How to find and call the shop helps, but the event page must
+		// not fail for it: without the card the view goes out as it is.
+		if addr, phone, err := a.storeCard(r.Context(), r, ev.StoreID); err == nil {
+			ev.StoreAddress, ev.StorePhone = addr, phone
+		} else {
+			httpapi.LoggerFrom(r.Context()).Warn("store card unavailable", "store", ev.StoreID, "err", err)
+		}
 	}
 	httpapi.WriteJSON(w, http.StatusOK, ev)
 }

@@ -211,9 +211,15 @@ func (s *Service) commitEvent(ctx context.Context, tx *db.Tx, eventID string, ps
 		return err
 	}
 	registered := make([]bus.Event, 0, len(ps))
+	var visits []bus.Event // one subject per outbox batch
 	for i, p := range ps {
 		it := out.Items[i]
 		results[p] = pendingResult{entry: it.Entry, err: it.Err, soldOut: out.SoldOutNow}
+		if it.Err == nil && it.Entry.VisitAdded {
+			visits = append(visits, messages.StoreVisitAdded{
+				EventID: eventID, EntryNumber: it.Entry.EntryNumber, OccurredAt: now,
+			})
+		}
 		if it.Err != nil || it.Entry.Repeat {
 			continue
 		}
@@ -224,6 +230,9 @@ func (s *Service) commitEvent(ctx context.Context, tx *db.Tx, eventID string, ps
 		})
 	}
 	if err := s.publishAll(ctx, tx, registered); err != nil {
+		return err
+	}
+	if err := s.publishAll(ctx, tx, visits); err != nil {
 		return err
 	}
 	if err := s.enqueueCouponNotices(ctx, tx, eventID, out.Items); err != nil {

@@ -111,12 +111,16 @@ type Coupon struct {
 // coupon, token) only when the request proved it comes from whoever made
 // it (EntryInput.EntryToken); otherwise it is just {eventId, repeat: true}.
 type EntryResult struct {
-	EventID     string    `json:"eventId"`
-	EntryNumber int64     `json:"entryNumber,omitempty"`
-	StoreVisit  bool      `json:"storeVisit,omitempty"`
-	Coupon      *Coupon   `json:"coupon,omitempty"`
-	Repeat      bool      `json:"repeat"`
-	CreatedAt   time.Time `json:"createdAt,omitzero"`
+	EventID     string  `json:"eventId"`
+	EntryNumber int64   `json:"entryNumber,omitempty"`
+	StoreVisit  bool    `json:"storeVisit,omitempty"`
+	Coupon      *Coupon `json:"coupon,omitempty"`
+	Repeat      bool    `json:"repeat"`
+	// VisitAdded: this repeat came with the in-store QR and added the store
+	// visit to the earlier entry (told even to an unproven repeat: it
+	// needs the shop's own QR and says nothing about the earlier entry).
+	VisitAdded bool      `json:"visitAdded,omitempty"`
+	CreatedAt  time.Time `json:"createdAt,omitzero"`
 	// EntryToken proves this entry on a later repeat: keep it (the public
 	// page keeps it in an HttpOnly cookie) and send it back as
 	// EntryInput.EntryToken.
@@ -125,19 +129,25 @@ type EntryResult struct {
 
 // PublicEvent is what the public page and API show about an event.
 type PublicEvent struct {
-	EventID     string          `json:"eventId"`
-	Code        string          `json:"code"`
-	Title       string          `json:"title"`
-	StoreName   string          `json:"storeName"`
-	Benefit     string          `json:"benefit"`
-	Description string          `json:"description"`
-	Method      messages.Method `json:"method"`
-	CouponCount int             `json:"couponCount"`
-	CouponsLeft int             `json:"couponsLeft"`
-	WinnerCount int             `json:"winnerCount"`
-	StartsAt    time.Time       `json:"startsAt"`
-	EndsAt      time.Time       `json:"endsAt"`
-	Phase       string          `json:"phase"` // OPEN, NOT_STARTED, ENDED, SOLD_OUT, CANCELLED
+	EventID   string `json:"eventId"`
+	Code      string `json:"code"`
+	Title     string `json:"title"`
+	StoreName string `json:"storeName"`
+	StoreID   string `json:"-"`
+	// StoreAddress and StorePhone are the store's current contact card,
+	// looked up from the user service when the API answers (empty when it
+	// cannot be reached: the page still works).
+	StoreAddress string          `json:"storeAddress,omitempty"`
+	StorePhone   string          `json:"storePhone,omitempty"`
+	Benefit      string          `json:"benefit"`
+	Description  string          `json:"description"`
+	Method       messages.Method `json:"method"`
+	CouponCount  int             `json:"couponCount"`
+	CouponsLeft  int             `json:"couponsLeft"`
+	WinnerCount  int             `json:"winnerCount"`
+	StartsAt     time.Time       `json:"startsAt"`
+	EndsAt       time.Time       `json:"endsAt"`
+	Phase        string          `json:"phase"` // OPEN, NOT_STARTED, ENDED, SOLD_OUT, CANCELLED
 }
 
 // Overview is the owner's participation summary of one event.
@@ -159,7 +169,16 @@ type EntryView struct {
 	CouponRedeemedAt *time.Time `json:"couponRedeemedAt,omitempty"`
 	Purged           bool       `json:"purged"`
 	CreatedAt        time.Time  `json:"createdAt"`
+	// Review says why the entry awaits the owner's review ("shared_ip":
+	// its address sent more entries than one person would); "" for none.
+	Review string `json:"review,omitempty"`
 }
+
+// ReviewSharedIP flags an entry taken above the per-address threshold: a
+// shop's Wi-Fi or a carrier's NAT puts many honest customers behind one
+// address, so such entries are accepted and shown to the owner, who may
+// exclude them from a draw by a rule the draw's proof records.
+const ReviewSharedIP = "shared_ip"
 
 // EntryFilter selects a page of entries.
 type EntryFilter struct {

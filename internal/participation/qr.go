@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/autoevent/autoevent/internal/messages"
+	"github.com/autoevent/autoevent/internal/platform/kst"
 	"github.com/go-pdf/fpdf"
 	qrcode "github.com/skip2/go-qrcode"
 )
@@ -72,8 +73,19 @@ func PosterPDF(e Event, publicURL, visitURL string) ([]byte, error) {
 	if korean {
 		text(26, 22, e.StoreName)
 		text(20, 38, e.Title)
-		if e.Benefit != e.Title {
+		if e.Benefit != "" && e.Benefit != e.Title {
 			text(14, 52, e.Benefit)
+		}
+		if p := kst.Period(e.StartsAt, e.EndsAt); p != "" {
+			text(16, 196, "기간 "+p)
+		}
+		switch {
+		case e.Method == messages.MethodLottery && e.WinnerCount > 0 && !e.EndsAt.IsZero():
+			text(14, 208, fmt.Sprintf("당첨 %d명 · %s 마감 후 추첨", e.WinnerCount, kst.Day(kst.LastDay(e.EndsAt))))
+		case e.Method == messages.MethodLottery && e.WinnerCount > 0:
+			text(14, 208, fmt.Sprintf("당첨 %d명 · 마감 후 추첨", e.WinnerCount))
+		case e.Method == messages.MethodFirstCome && e.CouponCount > 0:
+			text(14, 208, fmt.Sprintf("선착순 %d명", e.CouponCount))
 		}
 		text(16, 232, "휴대폰 카메라로 QR 코드를 찍어 참여하세요")
 		if e.Method == messages.MethodLottery {

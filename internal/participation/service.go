@@ -34,7 +34,10 @@ const (
 	DefaultMaxBatch   = 2048   // entries per transaction: under overload batches grow to amortise the commit
 	DefaultLinger     = time.Millisecond
 	maxNameRunes      = 30
-	eventCacheTTL     = time.Second
+	// hardLimitFactor times IPLimit entries a minute from one address are
+	// refused outright (10 a second for a minute: no queue of people).
+	hardLimitFactor = 10
+	eventCacheTTL   = time.Second
 )
 
 // Deps are the service's collaborators and settings.
@@ -61,7 +64,9 @@ type Deps struct {
 	Reauth func(ctx context.Context, r *http.Request, password string) error
 	Log    *slog.Logger
 
-	// IPLimit is entries per minute per client IP; negative = off, 0 = default.
+	// IPLimit is entries per minute per client IP above which entries are
+	// flagged for review (hardLimitFactor times it: refused); negative =
+	// off, 0 = default.
 	IPLimit int
 	// EventLimit is entries per second per event and process; negative =
 	// off, 0 = default.
@@ -247,7 +252,8 @@ func (s *Service) Enter(ctx context.Context, eventID string, in EntryInput, clie
 	}
 	// Limits before any lookup: every answer below, a closed event's
 	// included, tells something about a phone number.
-	if err := s.limitIP(ctx, clientIP); err != nil {
+	over, err := s.limitIP(ctx, clientIP)
+	if err != nil {
 		return EntryResult{}, err
 	}
 	ev, err := s.event(ctx, eventID)
@@ -268,6 +274,9 @@ func (s *Service) Enter(ctx context.Context, eventID string, in EntryInput, clie
 				se.Repeat = true
 				return s.result(ev, se, hash, true), nil
 			}
+		}
+		if over != nil {
+			return EntryResult{}, over // nothing to take, nothing to flag
 		}
 		return EntryResult{}, aerr
 	}
@@ -290,6 +299,9 @@ func (s *Service) Enter(ctx context.Context, eventID string, in EntryInput, clie
 		NameMasked: phone.MaskName(name), Last4: phone.Last4(num), StoreVisit: storeVisit,
 		Marketing: in.Consents.Marketing, Channel: channel,
 	}}
+	if over != nil {
+		p.entry.Review = ReviewSharedIP
+	}
 	res, err := s.submit(ctx, p)
 	if err != nil {
 		return EntryResult{}, err
@@ -300,6 +312,11 @@ func (s *Service) Enter(ctx context.Context, eventID string, in EntryInput, clie
 	if res.err != nil {
 		return EntryResult{}, res.err
 	}
+	if over != nil && res.entry.Repeat && !proven {
+		// "This number already entered" is personal data: an address over
+		// the threshold does not learn it (new entries are still taken).
+		return EntryResult{}, over
+	}
 	return s.result(ev, res.entry, hash, proven), nil
 }
 
@@ -309,9 +326,9 @@ func (s *Service) Enter(ctx context.Context, eventID string, in EntryInput, clie
 // won), not its coupon.
 func (s *Service) result(ev Event, se StoredEntry, phoneHash string, proven bool) EntryResult {
 	if se.Repeat && !proven {
-		return EntryResult{EventID: ev.ID, Repeat: true}
+		return EntryResult{EventID: ev.ID, Repeat: true, VisitAdded: se.VisitAdded}
 	}
-	r := EntryResult{EventID: ev.ID, EntryNumber: se.EntryNumber, StoreVisit: se.StoreVisit, Repeat: se.Repeat,
+	r := EntryResult{EventID: ev.ID, EntryNumber: se.EntryNumber, StoreVisit: se.StoreVisit, Repeat: se.Repeat, VisitAdded: se.VisitAdded,
 		CreatedAt: se.CreatedAt, EntryToken: s.entryToken(ev.ID, phoneHash)}
 	if se.CouponCode != "" {
 		r.Coupon = &Coupon{Code: se.CouponCode, Redeemed: se.Redeemed, QRURL: CouponQRPath(ev.ID, se.CouponCode)}
@@ -337,18 +354,28 @@ func validChannel(c string) bool {
 	return true
 }
 
-// limitIP applies the per-IP limit. A broken limiter fails open (the
-// database still enforces one entry per phone).
-func (s *Service) limitIP(ctx context.Context, ip string) error {
-	if s.d.IPLimit > 0 && ip != "" {
-		ok, retry, err := s.d.Cache.Allow(ctx, "part:ip:"+ip, s.d.IPLimit, time.Minute)
-		if err == nil && !ok {
-			e := *apperr.ErrRateLimited
-			e.RetryAfter = max(retry, time.Second)
-			return &e
-		}
+// limitIP applies the per-address limits: above IPLimit a minute the
+// address is over (its new entries are taken and flagged for review, since
+// a shop's Wi-Fi or a carrier's NAT puts many honest customers behind one
+// address); above hardLimitFactor times that, abuse is certain and every
+// entry is refused. A broken limiter fails open (the database still
+// enforces one entry per phone).
+func (s *Service) limitIP(ctx context.Context, ip string) (over *apperr.Error, err error) {
+	if s.d.IPLimit <= 0 || ip == "" {
+		return nil, nil
 	}
-	return nil
+	ok, retry, lerr := s.d.Cache.Allow(ctx, "part:ip:"+ip, s.d.IPLimit, time.Minute)
+	if lerr != nil || ok {
+		return nil, nil
+	}
+	e := *apperr.ErrRateLimited
+	e.RetryAfter = max(retry, time.Second)
+	ok, retry, lerr = s.d.Cache.Allow(ctx, "part:ip-hard:"+ip, s.d.IPLimit*hardLimitFactor, time.Minute)
+	if lerr == nil && !ok {
+		e.RetryAfter = max(retry, time.Second)
+		return &e, &e
+	}
+	return &e, nil
 }
 
 // limitEvent applies the per-event limit, once the event is known to exist
@@ -423,7 +450,7 @@ func (s *Service) PublicEvent(ctx context.Context, eventID string) (PublicEvent,
 }
 
 func (s *Service) public(e Event) PublicEvent {
-	return PublicEvent{EventID: e.ID, Code: e.Code, Title: e.Title, StoreName: e.StoreName, Benefit: e.Benefit,
+	return PublicEvent{EventID: e.ID, Code: e.Code, Title: e.Title, StoreName: e.StoreName, StoreID: e.StoreID, Benefit: e.Benefit,
 		Description: e.Description, Method: e.Method, CouponCount: e.CouponCount,
 		CouponsLeft: max(e.CouponCount-e.CouponsIssued, 0), WinnerCount: e.WinnerCount,
 		StartsAt: e.StartsAt, EndsAt: e.EndsAt, Phase: e.Phase(s.d.Now())}

@@ -19,6 +19,7 @@ type NewEntry struct {
 	StoreVisit  bool
 	Marketing   bool
 	Channel     string
+	Review      string // ReviewSharedIP or "": taken, and flagged for the owner
 }
 
 // StoredEntry is an entry as stored (new or the original of a repeat).
@@ -30,6 +31,7 @@ type StoredEntry struct {
 	Redeemed    bool
 	CreatedAt   time.Time
 	Repeat      bool // the phone number had already entered
+	VisitAdded  bool // this repeat added a store visit to the earlier entry
 }
 
 // BatchItem is the outcome of one entry of a batch: an entry, or Err (for

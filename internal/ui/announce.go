@@ -81,3 +81,26 @@ func (s *Site) handleAnnounce(w http.ResponseWriter, r *http.Request) {
 	v.Error, v.Fields = apiclient.FormErrors(err)
 	s.renderAnnouncePage(w, r, http.StatusUnprocessableEntity, v)
 }
+
+// handleAnnounceCancel withdraws a scheduled announcement before it is sent.
+func (s *Site) handleAnnounceCancel(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	back := "/app/events/" + url.PathEscape(id) + "/announce"
+	if !s.sessions.CheckCSRF(r) {
+		s.sessions.FlashError(w, "페이지가 만료되었어요. 다시 시도해 주세요.")
+		http.Redirect(w, r, back, http.StatusSeeOther)
+		return
+	}
+	err := s.api.Call(w, r, "DELETE", "/api/v1/events/"+url.PathEscape(id)+"/announcements/"+url.PathEscape(r.PathValue("aid")), nil, nil)
+	switch {
+	case apiclient.NeedLogin(err):
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(back), http.StatusSeeOther)
+		return
+	case err != nil:
+		banner, _ := apiclient.FormErrors(err)
+		s.sessions.FlashError(w, banner)
+	default:
+		s.sessions.Flash(w, "예약한 알림을 취소했어요. 아무에게도 보내지 않았어요.")
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+}

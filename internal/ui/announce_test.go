@@ -98,3 +98,29 @@ func TestAnnounceErrors(t *testing.T) {
 		}
 	})
 }
+
+// Before it is sent a night-time announcement is listed as 예약됨 (not as
+// sent) and can be cancelled from the page.
+func TestAnnounceScheduledCancel(t *testing.T) {
+	scheduled := with(announcementJSON("SCHEDULED", "2026-12-10T23:00:00Z"), "counts", obj{"PENDING": 3})
+	api := announceAPI(t, scheduled).Handle("DELETE /api/v1/events/{id}/announcements/{aid}",
+		func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	b := signedIn(t, api)
+	b.Get("/app/events/ev1/announce").WantHTML(http.StatusOK).
+		WantText("예약한 알림", "예약됨", "2026.12.11 08:00 예정", "예약 취소하기").WantNoText("보낸 알림").
+		WantForms("/logout", "/app/events/ev1/announce/a1/cancel")
+	b.Post("/app/events/ev1/announce/a1/cancel", nil).WantRedirect("/app/events/ev1/announce")
+	wantAuth(t, api.Last("DELETE", "/api/v1/events/ev1/announcements/a1"))
+	api.JSON("GET /api/v1/events/{id}/announcements", http.StatusOK, obj{"items": []obj{}})
+	b.Get("/app/events/ev1/announce").WantFlash("예약한 알림을 취소했어요. 아무에게도 보내지 않았어요.").
+		WantForms("/logout", "/app/events/ev1/announce")
+
+	t.Run("already sending", func(t *testing.T) {
+		api := announceAPI(t, scheduled).Problem("DELETE /api/v1/events/{id}/announcements/{aid}", apperr.Conflict,
+			"announcement_not_scheduled", "이미 보내기 시작한 알림은 취소할 수 없습니다.")
+		b := signedIn(t, api)
+		b.Get("/app/events/ev1/announce")
+		b.Post("/app/events/ev1/announce/a1/cancel", nil).WantRedirect("/app/events/ev1/announce")
+		b.Get("/app/events/ev1/announce").WantAlert("이미 보내기 시작한 알림은 취소할 수 없습니다.")
+	})
+}

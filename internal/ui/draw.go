@@ -81,7 +81,7 @@ func (s *Site) handleDrawCommit(w http.ResponseWriter, r *http.Request) {
 		s.renderDrawPage(w, r, http.StatusUnprocessableEntity, View{Error: banner})
 		return
 	}
-	s.sessions.Flash(w, "추첨 약속값(commitment)을 공개했습니다. 이제 추첨을 진행할 수 있습니다.")
+	s.sessions.Flash(w, "추첨을 봉인했어요. 이제 추첨할 수 있어요.")
 	http.Redirect(w, r, "/app/events/"+url.PathEscape(id)+"/draw", http.StatusSeeOther)
 }
 
@@ -94,10 +94,11 @@ func (s *Site) handleDrawRun(w http.ResponseWriter, r *http.Request) {
 	form := map[string]string{
 		"winnerCount": r.FormValue("winnerCount"), "visitBonusWeight": r.FormValue("visitBonusWeight"),
 		"exclusions": r.FormValue("exclusions"), "redrawOf": r.FormValue("redrawOf"), "reason": r.FormValue("reason"),
-		"closeEntries": r.FormValue("closeEntries"),
+		"closeEntries": r.FormValue("closeEntries"), "excludeFlagged": r.FormValue("excludeFlagged"),
 	}
 	fields := map[string]string{}
-	in := winners.DrawInput{RedrawOf: form["redrawOf"], Reason: form["reason"], CloseEntries: form["closeEntries"] == "on"}
+	in := winners.DrawInput{RedrawOf: form["redrawOf"], Reason: form["reason"], CloseEntries: form["closeEntries"] == "on",
+		ExcludeFlagged: form["excludeFlagged"] == "on"}
 	var err error
 	if in.RedrawOf != "" {
 		// A redraw replaces the checked winners only; count and weight
@@ -124,7 +125,7 @@ func (s *Site) handleDrawRun(w http.ResponseWriter, r *http.Request) {
 	for _, f := range strings.FieldsFunc(form["exclusions"], func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\r' }) {
 		n, err := strconv.ParseInt(f, 10, 64)
 		if err != nil {
-			fields["exclusions"] = "제외할 참여 번호는 쉼표로 구분한 숫자로 입력해 주세요."
+			fields["exclusions"] = "제외할 응모번호는 쉼표로 구분한 숫자로 입력해 주세요."
 			break
 		}
 		in.Exclusions = append(in.Exclusions, n)

@@ -20,16 +20,24 @@ func TestDrawPage(t *testing.T) {
 	t.Run("before any draw", func(t *testing.T) {
 		api := drawAPI(t)
 		signedIn(t, api).Get("/app/events/ev1/draw").WantHTML(http.StatusOK).WantTitle("추첨 · 겨울 붕어빵 추첨 · AutoEvent").
-			WantText("당첨자 추첨", "1. 약속값 공개하기", "2. 추첨하기", "진행 중").
+			WantText("당첨자 추첨", "1. 추첨 봉인하기", "2. 추첨하기", "진행 중").
+			WantNoText("약속값", "시드", "해시").
 			WantForms("/logout", "/app/events/ev1/draw/commitment", "/app/events/ev1/draw")
 		wantAuth(t, api.Last("GET", "/api/v1/events/ev1/draws"))
 	})
 	t.Run("committed and drawn", func(t *testing.T) {
 		p := signedIn(t, drawAPI(t, drawJSON("d2", "PENDING"), drawJSON("d1", "DRAWN"))).Get("/app/events/ev1/draw").
 			WantHTML(http.StatusOK).
-			WantText("현재 당첨자", "공개된 약속값", "c0ffeed2", "당첨자 교체 (재추첨)", "추첨 기록", "120명 (매장 방문 30명, 가중치 ×2)", "5eedd1",
-				"이*영", "알림톡 수신", "autoevent verify d1").
+			WantText("현재 당첨자", "봉인한 추첨으로 뽑아요", "당첨자 교체 (재추첨)", "추첨 기록", "참여자 120명 중 추첨 (매장 방문 30명은 당첨 기회 2배)",
+				"이*영", "알림톡 수신", `<a href="/e/abcdefghij#draw-public-title">손님이 보는 결과와 검증 정보</a>`).
+			// No jargon for owners: the commitment, seed and hashes are on
+			// the proof the link opens.
+			WantNoText("약속값", "시드", "해시", "c0ffee", "5eedd1", "autoevent verify").
 			WantForms("/logout", "/app/events/ev1/draw/d1/winners/17/delivered", "/app/events/ev1/draw")
+		// The results come first, the redraw form after them.
+		if cur, rec, redraw := strings.Index(p.Body, "현재 당첨자"), strings.Index(p.Body, "추첨 기록"), strings.Index(p.Body, "당첨자 교체 (재추첨)"); !(cur < rec && rec < redraw) {
+			t.Errorf("order: current winners at %d, records at %d, redraw form at %d; want results above the redraw", cur, rec, redraw)
+		}
 		if got := p.WantForm("/app/events/ev1/draw").Fields.Get("redrawOf"); got != "d1" {
 			t.Errorf("redrawOf = %q, want the latest draw", got)
 		}
@@ -62,17 +70,18 @@ func TestDrawRun(t *testing.T) {
 	b := signedIn(t, api)
 	b.Get("/app/events/ev1/draw")
 	b.Post("/app/events/ev1/draw", url.Values{"winnerCount": {"3"}, "visitBonusWeight": {"2.5"}, "exclusions": {"4, 9\n12"},
-		"closeEntries": {"on"}}).WantRedirect("/app/events/ev1/draw")
+		"closeEntries": {"on"}, "excludeFlagged": {"on"}}).WantRedirect("/app/events/ev1/draw")
 	var in struct {
 		WinnerCount      int
 		VisitBonusWeight float64
 		Exclusions       []int64
 		CloseEntries     bool
+		ExcludeFlagged   bool
 		RedrawOf, Reason string
 		Replace          []int64
 	}
 	api.Last("POST", "/api/v1/events/ev1/draws").Decode(t, &in)
-	if in.WinnerCount != 3 || in.VisitBonusWeight != 2.5 || len(in.Exclusions) != 3 || in.Exclusions[2] != 12 || !in.CloseEntries || in.RedrawOf != "" {
+	if in.WinnerCount != 3 || in.VisitBonusWeight != 2.5 || len(in.Exclusions) != 3 || in.Exclusions[2] != 12 || !in.CloseEntries || !in.ExcludeFlagged || in.RedrawOf != "" {
 		t.Errorf("draw body = %+v", in)
 	}
 	b.Get("/app/events/ev1/draw").WantText("참여를 마감하고 추첨했습니다.")
@@ -83,6 +92,7 @@ func TestDrawRun(t *testing.T) {
 		VisitBonusWeight float64
 		Exclusions       []int64
 		CloseEntries     bool
+		ExcludeFlagged   bool
 		RedrawOf, Reason string
 		Replace          []int64
 	}{}
@@ -119,7 +129,7 @@ func TestDrawPageDefaultsAndConfirmation(t *testing.T) {
 	redo["winners"] = []obj{{"rank": 1, "entryNumber": 44, "name": "최*진", "phone": "010-****-9999"}}
 	api = uitest.NewAPI(t).JSON("GET /api/v1/events/{id}/draws", http.StatusOK, eventDrawsJSON(redo, first))
 	p = signedIn(t, api).Get("/app/events/ev1/draw").WantHTML(http.StatusOK).
-		WantText("현재 당첨자", "당첨자 교체 (재추첨)", "참여 번호 17 교체 · 사유: 연락 불가", "교체됨", "최*진", "박*수").
+		WantText("현재 당첨자", "당첨자 교체 (재추첨)", "응모번호 17 교체 · 사유: 연락 불가", "교체됨", "최*진", "박*수").
 		WantNoText("재추첨됨", "참여를 지금 마감하고 추첨합니다")
 	// The standing winners are 30 and 44; 17 was replaced.
 	redraw := p.WantForm("/app/events/ev1/draw")
@@ -136,7 +146,7 @@ func TestDrawRunErrors(t *testing.T) {
 		p := b.Post("/app/events/ev1/draw", url.Values{"winnerCount": {"세 명"}, "visitBonusWeight": {"2"}, "exclusions": {"7, x"}}).
 			WantHTML(http.StatusUnprocessableEntity).
 			WantField("winnerCount", "당첨자 수를 숫자로 입력해 주세요.").
-			WantField("exclusions", "제외할 참여 번호는 쉼표로 구분한 숫자로 입력해 주세요.")
+			WantField("exclusions", "제외할 응모번호는 쉼표로 구분한 숫자로 입력해 주세요.")
 		if p.WantForm("/app/events/ev1/draw").Fields.Get("winnerCount") != "세 명" {
 			t.Errorf("form not refilled")
 		}

@@ -59,7 +59,7 @@ func optionForm(o ai.Option, saved *event.Plan) map[string]string {
 		start = today.Format(time.DateOnly)
 		end = today.AddDate(0, 0, max(o.Duration.RecommendedDays, 1)-1).Format(time.DateOnly)
 	}
-	f := map[string]string{"optionNumber": strconv.Itoa(o.OptionNumber), "title": o.Title, "benefit": o.Title, "description": o.Mechanics.Details,
+	f := map[string]string{"optionNumber": strconv.Itoa(o.OptionNumber), "title": o.Title, "benefit": o.Benefit, "description": o.Mechanics.Details,
 		"startDate": start, "endDate": end, "method": string(o.ParticipationMethod.Type),
 		"count": strconv.Itoa(o.ParticipationMethod.CouponCount), "headline": o.Copy.Headline, "body": o.Copy.Body,
 		"hashtags": strings.Join(o.Copy.Hashtags, " ")}

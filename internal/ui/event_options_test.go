@@ -116,3 +116,15 @@ func TestEventSelectionErrors(t *testing.T) {
 		}
 	})
 }
+
+// The numbers measure what the purpose asks for, and say where they come
+// from.
+func TestEventOptionsPageShowsGoalAndAssumptions(t *testing.T) {
+	rec := recommendationJSON()
+	opts := rec["recommendations"].([]obj)
+	opts[0]["expectedMetrics"].(obj)["goal"] = obj{"metric": "REVISITS", "label": "재방문", "unit": "회", "min": 40, "max": 70}
+	opts[0]["assumptions"] = []string{"객단가 6,500원 · 마진 60%", "참여율 3~5%"}
+	api := optionsAPI(t, eventJSON("DRAFT")).JSON("GET /api/v1/events/{id}/recommendations", http.StatusOK, rec)
+	signedIn(t, api).Get("/app/events/ev1/options").WantHTML(http.StatusOK).
+		WantText("예상 재방문", "40~70회", "이 숫자는 이렇게 계산했어요", "객단가 6,500원 · 마진 60%", "신규 고객")
+}

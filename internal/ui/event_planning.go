@@ -72,7 +72,7 @@ func (s *Site) handleEventJobStatus(w http.ResponseWriter, r *http.Request) {
 func (s *Site) handleEventRecommend(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if !s.sessions.CheckCSRF(r) {
-		s.sessions.Flash(w, "페이지가 만료되었어요. 다시 시도해 주세요.")
+		s.sessions.FlashError(w, "페이지가 만료되었어요. 다시 시도해 주세요.")
 		http.Redirect(w, r, eventPath(id), http.StatusSeeOther)
 		return
 	}
@@ -84,7 +84,7 @@ func (s *Site) handleEventRecommend(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		banner, _ := apiclient.FormErrors(err)
-		s.sessions.Flash(w, banner)
+		s.sessions.FlashError(w, banner)
 		http.Redirect(w, r, eventPath(id), http.StatusSeeOther)
 		return
 	}

@@ -26,6 +26,21 @@ func TestHomePage(t *testing.T) {
 	}
 }
 
+// A draft whose three plans are ready is not "기획 전": it waits for the
+// owner's choice, and the badge and the link say so.
+func TestHomeBadgeRecommendationsReady(t *testing.T) {
+	ready := with(eventJSON("DRAFT"), "recommendedAt", "2026-12-01T01:05:00Z")
+	api := uitest.NewAPI(t).
+		JSON("GET /api/v1/users/me", http.StatusOK, meJSON()).
+		JSON("GET /api/v1/events", http.StatusOK, obj{"items": []obj{ready}}).
+		JSON("GET /api/v1/events/{id}", http.StatusOK, ready)
+	b := signedIn(t, api)
+	b.Get("/app").WantHTML(http.StatusOK).WantText("추천 3안 도착", `href="/app/events/ev1/options"`).
+		WantNoText("기획 전", `href="/app/events/ev1/planning"`)
+	b.Get("/app/events/ev1").WantHTML(http.StatusOK).WantText("추천 3안 도착", "추천 3안이 준비됐어요", `href="/app/events/ev1/options"`).
+		WantNoText("기획 전")
+}
+
 func TestHomePageShowsEventListFailureInline(t *testing.T) {
 	api := uitest.NewAPI(t).
 		JSON("GET /api/v1/users/me", http.StatusOK, meJSON()).

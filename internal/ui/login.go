@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -59,13 +60,14 @@ func (s *Site) handleLogin(w http.ResponseWriter, r *http.Request) {
 		}
 		if ra := res.Header.Get("Retry-After"); ra != "" {
 			w.Header().Set("Retry-After", ra)
+			banner = withWait(banner, ra)
 		}
 		s.renderLogin(w, r, statusFor(err), View{Form: form, Error: banner, Fields: fields})
 		return
 	}
 	s.sessions.Start(w, t.Tokens)
 	if t.FailedAttempts > 0 {
-		s.sessions.Flash(w, failedAttemptsNotice(t.FailedAttempts))
+		s.sessions.FlashKind(w, session.Notice, failedAttemptsNotice(t.FailedAttempts))
 	}
 	http.Redirect(w, r, form["next"], http.StatusSeeOther)
 }
@@ -74,4 +76,23 @@ func (s *Site) handleLogin(w http.ResponseWriter, r *http.Request) {
 // last log-in; there is no e-mail to send it to, so the next page says it.
 func failedAttemptsNotice(n int) string {
 	return "지난 로그인 이후 틀린 비밀번호로 로그인한 시도가 " + strconv.Itoa(n) + "번 있었습니다."
+}
+
+// statedWait matches a message that already says how long ("15분 후").
+var statedWait = regexp.MustCompile(`\d+\s*(초|분|시간) 후`)
+
+// withWait adds how long to wait (the API's Retry-After, in seconds) to a
+// throttling message that does not say it already: "잠시 후" is no answer
+// to someone locked out for minutes.
+func withWait(msg, retryAfter string) string {
+	secs, err := strconv.Atoi(retryAfter)
+	if err != nil || secs <= 0 || statedWait.MatchString(msg) {
+		return msg
+	}
+	msg = strings.Replace(msg, " 잠시 후 다시 시도해 주세요.", "", 1)
+	wait := strconv.Itoa((secs+59)/60) + "분"
+	if secs >= 3600 {
+		wait = strconv.Itoa((secs+3599)/3600) + "시간"
+	}
+	return strings.TrimSpace(msg + " " + wait + " 후 다시 시도해 주세요.")
 }

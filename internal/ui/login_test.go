@@ -123,7 +123,7 @@ func TestLoginErrors(t *testing.T) {
 		b := newBrowser(t, uitest.NewAPI(t).Error("POST /api/v1/auth/login", e))
 		b.Get("/login")
 		p := b.Post("/login", url.Values{"email": {"owner@example.com"}, "password": {"pw"}}).
-			WantHTML(http.StatusTooManyRequests).WantAlert("로그인 시도가 너무 많습니다.")
+			WantHTML(http.StatusTooManyRequests).WantAlert("로그인 시도가 너무 많습니다. 2분 후 다시 시도해 주세요.")
 		if p.Header.Get("Retry-After") != "90" {
 			t.Errorf("Retry-After = %q, want the API's 90", p.Header.Get("Retry-After"))
 		}

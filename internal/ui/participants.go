@@ -29,6 +29,8 @@ type participantsPage struct {
 
 func (s *Site) handleParticipants(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
+	// The coupon scanner uses this page's camera (and only this page's).
+	w.Header().Set("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
 	var p participantsPage
 	p.EventID = id
 	var ov map[string]any
@@ -119,7 +121,7 @@ func (s *Site) handleRedeem(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	back := "/app/events/" + url.PathEscape(id) + "/participants"
 	if !s.sessions.CheckCSRF(r) {
-		s.sessions.Flash(w, "페이지가 만료되었어요. 다시 시도해 주세요.")
+		s.sessions.FlashError(w, "페이지가 만료되었어요. 다시 시도해 주세요.")
 		http.Redirect(w, r, back, http.StatusSeeOther)
 		return
 	}
@@ -133,7 +135,7 @@ func (s *Site) handleRedeem(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		banner, _ := apiclient.FormErrors(err)
-		s.sessions.Flash(w, banner)
+		s.sessions.FlashError(w, banner)
 	} else {
 		s.sessions.Flash(w, "쿠폰 사용 처리했어요. (응모번호 "+strconv.FormatInt(red.EntryNumber, 10)+")")
 	}
@@ -178,7 +180,7 @@ func (s *Site) handleFullExport(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	back := "/app/events/" + url.PathEscape(id) + "/participants"
 	if !s.sessions.CheckCSRF(r) {
-		s.sessions.Flash(w, "페이지가 만료되었어요. 다시 시도해 주세요.")
+		s.sessions.FlashError(w, "페이지가 만료되었어요. 다시 시도해 주세요.")
 		http.Redirect(w, r, back, http.StatusSeeOther)
 		return
 	}
@@ -195,7 +197,7 @@ func (s *Site) handleFullExport(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "/login?next="+url.QueryEscape(back), http.StatusSeeOther)
 			return
 		}
-		s.sessions.Flash(w, msg)
+		s.sessions.FlashError(w, msg)
 		http.Redirect(w, r, back, http.StatusSeeOther)
 		return
 	}

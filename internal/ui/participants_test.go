@@ -15,7 +15,8 @@ func participantsAPI(t *testing.T, method string) *uitest.API {
 		JSON("GET /api/v1/events/{id}/entries", http.StatusOK, obj{"total": 120, "page": 1, "size": 50, "items": []obj{
 			{"entryNumber": 7, "name": "이*희", "phone": "010-****-5678", "storeVisit": true, "couponCode": "ABCD-EFGH-JKLM",
 				"createdAt": "2026-12-10T03:04:05Z"},
-			{"entryNumber": 8, "name": "박*수", "phone": "010-****-1111", "storeVisit": false, "createdAt": "2026-12-10T04:00:00Z"}}}).
+			{"entryNumber": 8, "name": "박*수", "phone": "010-****-1111", "storeVisit": false, "createdAt": "2026-12-10T04:00:00Z",
+				"review": "shared_ip"}}}).
 		JSON("GET /api/v1/events/{id}/coupons/notifications", http.StatusOK, obj{"items": []obj{
 			{"entryNumber": 7, "notification": obj{"status": "DELIVERED"}}}})
 }
@@ -24,7 +25,7 @@ func TestParticipantsPage(t *testing.T) {
 	api := participantsAPI(t, "FIRST_COME")
 	signedIn(t, api).Get("/app/events/ev1/participants?last4=5678").WantHTML(http.StatusOK).WantTitle("참여자 · AutoEvent").
 		WantText("참여자 · 겨울 붕어빵 추첨", "http://localhost:8080/e/abcdefghij", "쿠폰 발급 / 100",
-			"이*희", "010-****-5678", "ABCD-EFGH-JKLM", "알림톡 수신", "2026.12.10 12:04", "총 120명",
+			"이*희", "010-****-5678", "ABCD-EFGH-JKLM", "알림톡 수신", "2026.12.10 12:04", "총 120명", ">확인 필요</span>",
 			`href="?page=2&last4=5678"`, `href="/app/events/ev1/participants/qr.pdf"`, `href="/app/events/ev1/announce"`).
 		WantForms("/logout", "/app/events/ev1/participants/entries-full.csv", "/app/events/ev1/participants/redeem")
 	if q := api.Last("GET", "/api/v1/events/ev1/entries").Query; q != "last4=5678&page=1&size=50" {
@@ -66,7 +67,7 @@ func TestParticipantsRedeem(t *testing.T) {
 	b.Get("/app/events/ev1/participants")
 	b.Post("/app/events/ev1/participants/redeem", url.Values{"code": {" abcd-efgh-jklm "}}).WantRedirect("/app/events/ev1/participants")
 	api.Last("POST", "/api/v1/events/ev1/coupons/ABCD-EFGH-JKLM/redeem")
-	b.Get("/app/events/ev1/participants").WantText("쿠폰 사용 처리했어요. (응모번호 7)")
+	b.Get("/app/events/ev1/participants").WantFlash("쿠폰 사용 처리했어요. (응모번호 7)")
 
 	t.Run("refused", func(t *testing.T) {
 		api := participantsAPI(t, "FIRST_COME").
@@ -74,7 +75,8 @@ func TestParticipantsRedeem(t *testing.T) {
 		b := signedIn(t, api)
 		b.Get("/app/events/ev1/participants")
 		b.Post("/app/events/ev1/participants/redeem", url.Values{"code": {"X"}}).WantRedirect("/app/events/ev1/participants")
-		b.Get("/app/events/ev1/participants").WantText("이미 사용한 쿠폰이에요.")
+		// A refusal is an error, not the green success line.
+		b.Get("/app/events/ev1/participants").WantAlert("이미 사용한 쿠폰이에요.").WantNoText(`class="flash"`)
 	})
 }
 
@@ -115,7 +117,7 @@ func TestParticipantsFullExport(t *testing.T) {
 		b := signedIn(t, api)
 		b.Get("/app/events/ev1/participants")
 		b.Post("/app/events/ev1/participants/entries-full.csv", url.Values{"password": {"bad"}}).WantRedirect("/app/events/ev1/participants")
-		b.Get("/app/events/ev1/participants").WantText("비밀번호가 올바르지 않아요.")
+		b.Get("/app/events/ev1/participants").WantAlert("비밀번호가 올바르지 않아요.").WantNoText(`class="flash"`)
 	})
 	t.Run("stale token", func(t *testing.T) {
 		api := participantsAPI(t, "LOTTERY")

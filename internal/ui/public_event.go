@@ -33,6 +33,7 @@ type entryResult struct {
 	EntryNumber int64  `json:"entryNumber"`
 	StoreVisit  bool   `json:"storeVisit"`
 	Repeat      bool   `json:"repeat"`
+	VisitAdded  bool   `json:"visitAdded"`
 	EntryToken  string `json:"entryToken"`
 	Coupon      *struct {
 		Code  string `json:"code"`

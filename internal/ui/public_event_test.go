@@ -21,8 +21,8 @@ func TestPublicEventPage(t *testing.T) {
 	api := publicAPI(t, publicEventJSON("LOTTERY", "OPEN"))
 	p := newBrowser(t, api).Get("/e/abcdefghij?v=visit-token&c=INSTAGRAM").WantHTML(http.StatusOK).
 		WantTitle("겨울 붕어빵 추첨").
-		WantText("행복카페", "붕어빵 세트", "2026.12.10 00:00 ~ 2026.12.25 00:00", "추첨 · 10명 당첨",
-						"개인정보 안내", "광고성 정보 수신 동의", "추첨 결과와 공정성 확인", "참여 번호 17", "5eedd1").
+		WantText("행복카페", "붕어빵 세트", "12.10(목) ~ 12.24(목)", "추첨 · 10명 당첨",
+						"개인정보 안내", "광고성 정보 수신 동의", "추첨 결과와 공정성 확인", "응모번호 17", "5eedd1").
 		WantNoText("로그아웃", "내 이벤트"). // the customer layout has no owner menu
 		WantForms("/e/abcdefghij")
 	f := p.WantForm("/e/abcdefghij")
@@ -37,7 +37,7 @@ func TestPublicEventPage(t *testing.T) {
 func TestPublicEventPagePhases(t *testing.T) {
 	for _, tc := range []struct{ method, phase, want string }{
 		{"FIRST_COME", "SOLD_OUT", "준비한 쿠폰이 모두 소진되었어요."},
-		{"FIRST_COME", "NOT_STARTED", "2026.12.10 00:00부터 참여할 수 있어요."},
+		{"FIRST_COME", "NOT_STARTED", "12.10(목)부터 참여할 수 있어요."},
 		{"LOTTERY", "ENDED", "이벤트가 종료되었어요."},
 		{"LOTTERY", "CANCELLED", "이 이벤트는 취소되었어요."},
 	} {
@@ -76,6 +76,25 @@ func TestPublicEnter(t *testing.T) {
 	api.Last("POST", "/api/v1/public/events/ev1/entries").Decode(t, &in)
 	if in.Name != "이영희" || in.Phone != "010-1234-5678" || in.VisitToken != "vt" || in.Channel != "" || !in.Consents["marketing"] {
 		t.Errorf("entry body = %+v", in)
+	}
+}
+
+// An online entrant who scans the in-store QR is told the visit was added
+// to the earlier entry, or why it was not.
+func TestPublicEnterAgainInStore(t *testing.T) {
+	for _, tc := range []struct {
+		added     bool
+		want, not string
+	}{
+		{true, "먼저 하신 참여에 방문 가산이 더해져 당첨 확률이 올라가요.", "한 번만 반영돼요"},
+		{false, "매장 방문은 참여 1건에 한 번만 반영돼요.", "방문이 확인됐어요"},
+	} {
+		api := publicAPI(t, publicEventJSON("LOTTERY", "OPEN")).
+			JSON("POST /api/v1/public/events/{id}/entries", http.StatusOK, obj{"eventId": "ev1", "repeat": true, "visitAdded": tc.added})
+		b := newBrowser(t, api)
+		b.Get("/e/abcdefghij?v=vt")
+		b.Post("/e/abcdefghij", url.Values{"name": {"이영희"}, "phone": {"01012345678"}, "v": {"vt"}}).WantHTML(http.StatusOK).
+			WantText("이미 참여하셨어요", tc.want).WantNoText(tc.not, "응모번호")
 	}
 }
 
@@ -202,4 +221,14 @@ func TestPublicEnterErrors(t *testing.T) {
 			t.Errorf("a refused form reached the API")
 		}
 	})
+}
+
+// Customers see where the shop is and how to call it.
+func TestPublicEventPageShowsStoreContact(t *testing.T) {
+	ev := with(publicEventJSON("LOTTERY", "OPEN"), "storeAddress", "서울 강남구 테헤란로 1", "storePhone", "02-123-4567")
+	newBrowser(t, publicAPI(t, ev)).Get("/e/abcdefghij").WantHTML(http.StatusOK).
+		WantText("<dt>매장</dt><dd>서울 강남구 테헤란로 1</dd>", `<a href="tel:021234567">02-123-4567</a>`)
+	// Without a card the page leaves the lines out.
+	newBrowser(t, publicAPI(t, publicEventJSON("LOTTERY", "OPEN"))).Get("/e/abcdefghij").WantHTML(http.StatusOK).
+		WantNoText("<dt>매장</dt>", "<dt>전화</dt>")
 }

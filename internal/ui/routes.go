@@ -20,6 +20,9 @@ type Mux interface {
 // for their page, and each page has a test (site_test.go fails the package
 // when a route is never requested by one).
 func (s *Site) Routes(mux Mux) {
+	// Unknown paths and methods get the site's Korean pages (notfound.go).
+	mux.HandleFunc(catchAll, s.guard(s.handleUnknown(mux)))
+	mux = guardedMux{mux: mux, s: s}
 	mux.HandleFunc(render.StaticPattern, s.html.ServeStatic)
 	mux.HandleFunc("GET /{$}", s.handleLanding)
 	mux.HandleFunc("GET /app", s.handleHome)
@@ -49,12 +52,22 @@ func (s *Site) Routes(mux Mux) {
 	mux.HandleFunc("POST /app/events/{id}/end", s.eventAction("end", "이벤트를 종료했어요."))
 	mux.HandleFunc("POST /app/events/{id}/cancel", s.eventAction("cancel", "이벤트를 취소했어요."))
 
+	// Content: images, video, copy, ringback audio, poster (content.go).
+	mux.HandleFunc("GET /app/events/{id}/content", s.handleContent)
+	mux.HandleFunc("POST /app/events/{id}/content", s.handleContentStart)
+	mux.HandleFunc("GET /app/events/{id}/content/progress", s.handleContentProgress)
+	mux.HandleFunc("POST /app/events/{id}/content/assets/{assetId}/regenerate", s.handleContentAsset)
+	mux.HandleFunc("POST /app/events/{id}/content/styles/{style}/regenerate", s.handleContentStyle)
+	mux.HandleFunc("POST /app/events/{id}/content/channel-styles", s.handleContentChannels)
+	mux.HandleFunc("POST /app/events/{id}/content/cancel", s.handleContentCancel)
+
 	// Participation: the customers' entry page and the owner's pages.
 	mux.HandleFunc("GET /e/{code}", s.handlePublicEvent)
 	mux.HandleFunc("POST /e/{code}", s.handlePublicEnter)
 	mux.HandleFunc("GET /app/events/{id}/participants", s.handleParticipants)
 	mux.HandleFunc("GET /app/events/{id}/participants/live", s.handleParticipantsLive)
 	mux.HandleFunc("POST /app/events/{id}/participants/redeem", s.handleRedeem)
+	mux.HandleFunc("POST /app/events/{id}/participants/scan", s.handleCouponScan)
 	mux.HandleFunc("POST /app/events/{id}/participants/entries-full.csv", s.handleFullExport)
 	for _, f := range []string{"qr.png", "qr.pdf", "entries.csv"} {
 		mux.HandleFunc("GET /app/events/{id}/participants/"+f, s.handleParticipantsFile)
@@ -65,6 +78,7 @@ func (s *Site) Routes(mux Mux) {
 	mux.HandleFunc("POST /app/events/{id}/draw/{drawId}/winners/{entry}/delivered", s.handlePrizeDelivered)
 	mux.HandleFunc("GET /app/events/{id}/announce", s.handleAnnouncePage)
 	mux.HandleFunc("POST /app/events/{id}/announce", s.handleAnnounce)
+	mux.HandleFunc("POST /app/events/{id}/announce/{aid}/cancel", s.handleAnnounceCancel)
 	mux.HandleFunc("GET /u/{token}", s.handleOptOutPage)
 	mux.HandleFunc("POST /u/{token}", s.handleOptOut)
 }

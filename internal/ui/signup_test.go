@@ -3,6 +3,7 @@ package ui_test
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/autoevent/autoevent/internal/platform/apperr"
@@ -13,7 +14,7 @@ import (
 const csrfExpired = "보안 확인이 만료되었습니다. 내용을 확인하고 다시 제출해 주세요."
 
 func signupForm() url.Values {
-	return url.Values{"email": {"owner@example.com"}, "password": {"secret123"}, "ownerName": {"김사장"},
+	return url.Values{"email": {"owner@example.com"}, "password": {"secret123"}, "password2": {"secret123"}, "terms": {"on"}, "ownerName": {"김사장"},
 		"phone": {"010-1234-5678"}, "businessNumber": {"124-81-00998"}, "store.name": {"행복카페"},
 		"store.industry": {"CAFE"}, "store.sido": {"서울특별시"}, "store.sigungu": {"강남구"}, "store.address": {"테헤란로 1"}}
 }
@@ -23,6 +24,10 @@ func TestSignupPage(t *testing.T) {
 	b.Get("/signup").WantHTML(http.StatusOK).WantTitle("회원가입 · AutoEvent").
 		WantText("사업자등록번호", `<option value="CAFE">카페</option>`, "<option>서울특별시</option>").
 		WantForms("/signup")
+	// The placeholder is a format hint, not an invalid number people copy;
+	// the password is typed twice and the terms need consent.
+	b.Get("/signup").WantText(`placeholder="000-00-00000"`, `name="password2"`, `name="terms" type="checkbox" value="on" required`,
+		"[필수] 이용약관과 개인정보 수집·이용에 동의합니다").WantNoText("123-45-67890")
 	signedIn(t, uitest.NewAPI(t)).Get("/signup").WantRedirect("/app")
 }
 
@@ -35,10 +40,12 @@ func TestSignupSignsUpAndLogsIn(t *testing.T) {
 	b.Post("/signup", signupForm()).WantRedirect("/app")
 	var in struct {
 		Email, Password string
+		AgreeTerms      bool
 		Store           struct{ Name, Industry, Region, Address string }
 	}
 	api.Last("POST", "/api/v1/auth/signup").Decode(t, &in)
-	if in.Email != "owner@example.com" || in.Password != "secret123" || in.Store.Region != "서울특별시 강남구" || in.Store.Industry != "CAFE" {
+	if in.Email != "owner@example.com" || in.Password != "secret123" || in.Store.Region != "서울특별시 강남구" || in.Store.Industry != "CAFE" ||
+		!in.AgreeTerms {
 		t.Errorf("signup body = %+v", in)
 	}
 	if b.Cookie(session.AccessCookie) != "at" || b.Cookie(session.RefreshCookie) != "rt" {
@@ -64,6 +71,36 @@ func TestSignupErrors(t *testing.T) {
 		}
 		if f.Fields.Get("password") != "" {
 			t.Errorf("the password came back in the page")
+		}
+	})
+	t.Run("page checks", func(t *testing.T) {
+		api := uitest.NewAPI(t)
+		b := newBrowser(t, api)
+		b.Get("/signup")
+		form := signupForm()
+		form.Set("password2", "secret124")
+		form.Del("terms")
+		form.Set("store.sido", "")
+		p := b.Post("/signup", form).WantHTML(http.StatusUnprocessableEntity).
+			WantField("password2", "비밀번호가 서로 달라요. 같은 비밀번호를 두 번 입력해 주세요.").
+			WantField("terms", "이용약관과 개인정보 수집·이용에 동의해야 가입할 수 있어요.").
+			WantField("store.sido", "시/도를 선택해 주세요.")
+		if api.Called("POST", "/api/v1/auth/signup") {
+			t.Errorf("a form without consent reached the API")
+		}
+		if p.WantForm("/signup").Fields.Get("store.sigungu") != "강남구" {
+			t.Errorf("form not refilled")
+		}
+	})
+	t.Run("region error marks the 시/군/구", func(t *testing.T) {
+		api := uitest.NewAPI(t).Problem("POST /api/v1/auth/signup", apperr.Invalid, "invalid_region",
+			"입력값을 확인해 주세요.", "store.region", "지역을 ‘시/도 시/군/구’ 형식으로 입력해 주세요. 예: 서울 강남구")
+		b := newBrowser(t, api)
+		b.Get("/signup")
+		p := b.Post("/signup", signupForm()).WantHTML(http.StatusBadRequest).
+			WantField("store.sigungu", "시/군/구를 확인해 주세요. 예: 강남구, 수원시 영통구")
+		if strings.Contains(p.Body, `id="store.sido" name="store.sido" required aria-invalid`) {
+			t.Errorf("the 시/도, which was fine, is marked invalid")
 		}
 	})
 	t.Run("stale token", func(t *testing.T) {

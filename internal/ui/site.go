@@ -59,7 +59,15 @@ func (s *Site) prepare(w http.ResponseWriter, r *http.Request, v *View) {
 	if v.CSRF == "" {
 		v.CSRF = s.sessions.CSRFToken(w, r)
 	}
-	if v.Flash == "" {
-		v.Flash = session.TakeFlash(w, r)
+	// A flash is taken once; its kind decides the banner, so a failed
+	// action never shows in the green success line.
+	switch kind, msg := session.TakeFlash(w, r); {
+	case msg == "":
+	case kind == session.Failure && v.Error == "":
+		v.Error = msg
+	case kind == session.Notice && v.Notice == "":
+		v.Notice = msg
+	case kind == session.Success && v.Flash == "":
+		v.Flash = msg
 	}
 }

@@ -45,6 +45,8 @@ func (a *API) Routes(r *httpapi.Router) {
 		Summary: "The owner's store profile", Response: Store{}}, a.getStore)
 	r.Handle(httpapi.Route{Method: "PUT", Pattern: "/api/v1/stores/me", Service: svc, Access: httpapi.Owner,
 		Summary: "Update the store profile", Request: StoreInput{}, Response: Store{}}, a.putStore)
+	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/public/stores/{id}", Service: svc,
+		Summary: "A store's public contact card (name, address, phone) as its event pages show it", Response: StoreCard{}}, a.storeCard)
 	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/stores/industries", Service: svc,
 		Summary: "The fixed list of industries (업종)", Response: []Industry{}}, a.industries)
 	r.Handle(httpapi.Route{Method: "POST", Pattern: "/api/v1/auth/business-check", Service: svc,
@@ -230,6 +232,15 @@ func (a *API) getStore(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusOK, st)
+}
+
+func (a *API) storeCard(w http.ResponseWriter, r *http.Request) {
+	c, err := a.svc.StoreCard(r.Context(), r.PathValue("id"))
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, c)
 }
 
 func (a *API) putStore(w http.ResponseWriter, r *http.Request) {

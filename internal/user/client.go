@@ -3,6 +3,7 @@ package user
 import (
 	"context"
 	"net/http"
+	"net/url"
 
 	"github.com/autoevent/autoevent/internal/platform/httpapi"
 )
@@ -25,6 +26,17 @@ func (c *Client) MyStore(ctx context.Context, r *http.Request) (Store, error) {
 	}
 	var st Store
 	return st, res.Decode(&st)
+}
+
+// StoreCard returns a store's public contact card (GET
+// /api/v1/public/stores/{id}), for the pages customers see.
+func (c *Client) StoreCard(ctx context.Context, r *http.Request, storeID string) (StoreCard, error) {
+	res, err := c.c.Call(ctx, r, "GET", "/api/v1/public/stores/"+url.PathEscape(storeID), nil)
+	if err != nil {
+		return StoreCard{}, err
+	}
+	var sc StoreCard
+	return sc, res.Decode(&sc)
 }
 
 // Reauth confirms the caller's password (POST /api/v1/auth/reauth), for

@@ -24,8 +24,11 @@ type User struct {
 	// FailedLogins counts wrong passwords since the last log-in, for the
 	// notice the owner gets at the next one.
 	FailedLogins int
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// TermsAgreedAt is when the owner agreed to the terms and the privacy
+	// notice (zero: not recorded).
+	TermsAgreedAt time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // Store is the owner's shop.
@@ -39,6 +42,14 @@ type Store struct {
 	Address   string    `json:"address"`
 	Phone     string    `json:"phone,omitempty"`
 	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// StoreCard is what customers see of a store on its event pages: how to
+// find and call the shop, nothing of its owner.
+type StoreCard struct {
+	Name    string `json:"name"`
+	Address string `json:"address"`
+	Phone   string `json:"phone,omitempty"`
 }
 
 // Region is "시/도 시/군/구".
@@ -105,6 +116,7 @@ type UserView struct {
 	Phone          string    `json:"phone"`          // 010-****-5678
 	BusinessNumber string    `json:"businessNumber"` // 124-81-*****
 	Verification   string    `json:"verification"`
+	TermsAgreedAt  time.Time `json:"termsAgreedAt,omitzero"` // consent to the terms and privacy notice
 	CreatedAt      time.Time `json:"createdAt"`
 }
 
@@ -125,6 +137,9 @@ type SignupInput struct {
 	Phone          string     `json:"phone"`
 	BusinessNumber string     `json:"businessNumber"`
 	Store          StoreInput `json:"store"`
+	// AgreeTerms records the owner's consent to the terms and the privacy
+	// notice (the sign-up page requires it); its time is stored.
+	AgreeTerms bool `json:"agreeTerms,omitempty"`
 }
 
 // SignupResult is the sign-up answer.

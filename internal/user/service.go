@@ -109,6 +109,9 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, clientIP string) (
 	}
 	now := s.d.Now().UTC()
 	u.ID, u.CreatedAt, u.UpdatedAt = uuid.Must(uuid.NewV7()).String(), now, now
+	if in.AgreeTerms {
+		u.TermsAgreedAt = now
+	}
 	store.ID, store.OwnerID, store.UpdatedAt = uuid.Must(uuid.NewV7()).String(), u.ID, now
 	err = s.d.DB.InTx(ctx, func(tx *db.Tx) error {
 		if err := s.d.Repo.CreateUser(ctx, tx, u, store); err != nil {
@@ -506,6 +509,15 @@ func (s *Service) MyStore(ctx context.Context, userID string) (Store, error) {
 	return s.d.Repo.StoreByOwner(ctx, userID)
 }
 
+// StoreCard is the public contact card of a store (for its event pages).
+func (s *Service) StoreCard(ctx context.Context, storeID string) (StoreCard, error) {
+	st, err := s.d.Repo.StoreByID(ctx, storeID)
+	if err != nil {
+		return StoreCard{}, err
+	}
+	return StoreCard{Name: st.Name, Address: st.Address, Phone: st.Phone}, nil
+}
+
 // UpdateStore replaces the owner's store profile.
 func (s *Service) UpdateStore(ctx context.Context, userID string, in StoreInput) (Store, error) {
 	var v apperr.Validation
@@ -524,5 +536,6 @@ func (s *Service) UpdateStore(ctx context.Context, userID string, in StoreInput)
 
 func (s *Service) view(u User) UserView {
 	return UserView{ID: u.ID, Email: u.Email, OwnerName: u.OwnerName, Phone: phone.Mask(u.Phone),
-		BusinessNumber: bizno.Mask(u.BusinessNumber), Verification: u.Verification, CreatedAt: u.CreatedAt}
+		BusinessNumber: bizno.Mask(u.BusinessNumber), Verification: u.Verification, TermsAgreedAt: u.TermsAgreedAt,
+		CreatedAt: u.CreatedAt}
 }

@@ -21,6 +21,8 @@ type Repository interface {
 	ResetLoginFailures(ctx context.Context, userID string) error
 
 	StoreByOwner(ctx context.Context, ownerID string) (Store, error)
+	// StoreByID loads a store by its id; ErrStoreNotFound if none.
+	StoreByID(ctx context.Context, id string) (Store, error)
 	UpdateStore(ctx context.Context, tx *db.Tx, s Store) error
 
 	SaveRefresh(ctx context.Context, q db.Querier, t RefreshToken) error

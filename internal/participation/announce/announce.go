@@ -153,6 +153,10 @@ type Store interface {
 	// StartSending turns a SCHEDULED announcement SENDING and returns its
 	// PENDING recipients' numbers; false when it was not SCHEDULED.
 	StartSending(ctx context.Context, tx *db.Tx, id string, now time.Time) (bool, []int64, error)
+	// Cancel deletes a SCHEDULED announcement with its recipients (nothing
+	// was sent, no opt-out link went out); false when it is not SCHEDULED
+	// any more (sending started in between).
+	Cancel(ctx context.Context, tx *db.Tx, id string) (bool, error)
 	// Deferred lists up to limit DEFERRED recipients.
 	Deferred(ctx context.Context, limit int) ([]Recipient, error)
 	// Requeue turns a DEFERRED (or stale PENDING) recipient PENDING; false
@@ -181,6 +185,7 @@ var (
 	ErrNoContact     = apperr.New(apperr.Unprocessable, "sender_contact_required", "광고에는 가게 연락처가 필요합니다. 가게 정보에 전화번호나 주소를 입력하거나 연락처를 적어 주세요.")
 	ErrUnknownLink   = apperr.New(apperr.NotFound, "optout_link_unknown", "수신거부 링크를 찾을 수 없습니다. 주소를 다시 확인해 주세요.")
 	ErrNotFound      = apperr.New(apperr.NotFound, "announcement_not_found", "알림을 찾을 수 없습니다.")
+	ErrNotScheduled  = apperr.New(apperr.Conflict, "announcement_not_scheduled", "이미 보내기 시작한 알림은 취소할 수 없습니다.")
 	ErrNoStoreName   = apperr.New(apperr.Unprocessable, "store_name_required", "광고에는 가게 이름이 필요합니다. 가게 정보에 이름을 입력해 주세요.")
 	ErrTemplateText  = apperr.New(apperr.Unprocessable, "message_invalid", "이벤트 제목, 가게 이름이나 연락처에 '#{'가 있어 문자를 보낼 수 없습니다.")
 )
@@ -324,6 +329,9 @@ func (s *Service) draft(ctx context.Context, ownerID, eventID string, in Input, 
 	}
 	if body == "" {
 		body = s.defaultBody(ev)
+	} else if link := s.eventURL(ev); !strings.Contains(body, link) {
+		// The owner's own words still lead customers to the event.
+		body += "\n참여하기: " + link
 	}
 	a := Announcement{
 		ID: uuid.NewString(), EventID: ev.EventID, OwnerID: ownerID, Body: body,
@@ -385,6 +393,33 @@ func (s *Service) List(ctx context.Context, ownerID, eventID string) ([]Announce
 	return out, err
 }
 
+// Cancel withdraws the owner's announcement of eventID before it is sent
+// (a night-time one waits for 08:00). Once sending has begun it stays.
+func (s *Service) Cancel(ctx context.Context, ownerID, eventID, id string) error {
+	if _, err := s.ownedEvent(ctx, ownerID, eventID); err != nil {
+		return err
+	}
+	a, err := s.d.Store.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if a.EventID != eventID {
+		return ErrNotFound
+	}
+	var cancelled bool
+	if err := s.d.DB.InTx(ctx, func(tx *db.Tx) (err error) {
+		cancelled, err = s.d.Store.Cancel(ctx, tx, id)
+		return err
+	}); err != nil {
+		return err
+	}
+	if !cancelled {
+		return ErrNotScheduled
+	}
+	s.d.Log.Info("announcement cancelled", "announcement", id, "event", eventID)
+	return nil
+}
+
 func (s *Service) ownedEvent(ctx context.Context, ownerID, eventID string) (winners.EventInfo, error) {
 	ev, err := s.d.Events.Event(ctx, eventID)
 	if apperr.KindOf(err) == apperr.NotFound || (err == nil && ev.OwnerID != ownerID) {
@@ -397,9 +432,7 @@ func (s *Service) defaultBody(ev winners.EventInfo) string {
 	var b strings.Builder
 	b.WriteString(ev.Title)
 	b.WriteString("\n기간: ")
-	b.WriteString(ev.StartsAt.In(kst.Location).Format("1/2"))
-	b.WriteString("~")
-	b.WriteString(ev.EndsAt.Add(-time.Second).In(kst.Location).Format("1/2"))
+	b.WriteString(kst.Period(ev.StartsAt, ev.EndsAt))
 	b.WriteString("\n참여하기: ")
 	b.WriteString(s.eventURL(ev))
 	return b.String()

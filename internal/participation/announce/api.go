@@ -36,6 +36,9 @@ func (a *API) Routes(r *httpapi.Router) {
 	r.Handle(httpapi.Route{Method: "POST", Pattern: "/api/v1/events/{id}/announcements/preview", Service: svc, Access: httpapi.Owner,
 		Summary: "What POST …/announcements would send, to how many and when, without storing or sending anything",
 		Request: Input{}, Response: Announcement{}}, a.preview)
+	r.Handle(httpapi.Route{Method: "DELETE", Pattern: "/api/v1/events/{id}/announcements/{announcementId}", Service: svc, Access: httpapi.Owner,
+		Summary: "Cancel a scheduled announcement before it is sent (deleted with its recipients; the event may be announced again); " +
+			"409 once sending has begun", Status: http.StatusNoContent}, a.cancel)
 	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/events/{id}/announcements", Service: svc, Access: httpapi.Owner,
 		Summary: "The event's announcement with its recipients per delivery state", Response: List{}}, a.list)
 	r.Handle(httpapi.Route{Method: "GET", Pattern: "/api/v1/public/optout/{token}", Service: svc,
@@ -97,6 +100,19 @@ func (a *API) list(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusOK, List{Items: items})
+}
+
+func (a *API) cancel(w http.ResponseWriter, r *http.Request) {
+	p, err := httpapi.MustPrincipal(r.Context())
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	if err := a.svc.Cancel(r.Context(), p.UserID, r.PathValue("id"), r.PathValue("announcementId")); err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 func (a *API) optOutStatus(w http.ResponseWriter, r *http.Request) {

@@ -158,6 +158,10 @@ type Proof struct {
 	// drawn before, kept or replaced, so the others keep their prize and no
 	// one wins twice; Verify checks that the replaced ones are excluded.
 	Replaces []int64 `json:"replaces,omitempty"`
+	// ExclusionRule names the published rule that chose some of the
+	// exclusions (e.g. every entry flagged for review); informative: the
+	// exclusions themselves are listed and verified.
+	ExclusionRule string `json:"exclusionRule,omitempty"`
 }
 
 // ErrRedraw reports a redraw proof whose replaced winners could win again.

@@ -172,10 +172,20 @@ func (s *Store) AddEntries(ctx context.Context, tx *db.Tx, eventID string, now t
 	first := map[string]int{} // phone hash → first index in this batch
 	var dups [][2]int
 	var fresh []int
+	var upgrade []string // phone hashes of repeats that add a store visit
 	created := now.UTC().Truncate(time.Microsecond)
 	for i, e := range entries {
 		if se, ok := existing[e.PhoneHash]; ok {
 			se.Repeat = true
+			if e.StoreVisit && !se.StoreVisit && acceptErr == nil {
+				// An online entrant who now visits the store gets the
+				// visit's weight once, while entries are open (the draw
+				// freezes the list under this same lock).
+				upgrade = append(upgrade, e.PhoneHash)
+				se.StoreVisit, se.VisitAdded = true, true
+				existing[e.PhoneHash] = se
+				visits++
+			}
 			out.Items[i].Entry = se
 			continue
 		}
@@ -208,13 +218,19 @@ func (s *Store) AddEntries(ctx context.Context, tx *db.Tx, eventID string, now t
 	if err := s.insert(ctx, tx, eventID, entries, out.Items, fresh, created); err != nil {
 		return out, err
 	}
+	for _, h := range upgrade {
+		if _, err := tx.ExecContext(ctx, `UPDATE participation_entries SET store_visit = 1
+			WHERE event_id = ? AND phone_hash = ? AND store_visit = 0`, eventID, h); err != nil {
+			return out, fmt.Errorf("participation: add store visit: %w", err)
+		}
+	}
 	for _, d := range dups { // the same number twice in one batch: the second is a repeat
 		out.Items[d[0]] = out.Items[d[1]]
 		if out.Items[d[0]].Err == nil {
 			out.Items[d[0]].Entry.Repeat = true
 		}
 	}
-	if len(fresh) == 0 {
+	if len(fresh) == 0 && visits == 0 {
 		out.Event = ev
 		return out, nil
 	}
@@ -292,25 +308,25 @@ func (s *Store) insert(ctx context.Context, tx *db.Tx, eventID string, entries [
 	if tx.Dialect() == db.Postgres {
 		return s.insertArrays(ctx, tx, eventID, entries, items, fresh, created)
 	}
-	const cols = 14
+	const cols = 15
 	for start := 0; start < len(fresh); start += insertChunk {
 		chunk := fresh[start:min(start+insertChunk, len(fresh))]
 		var q strings.Builder
 		q.WriteString(`INSERT INTO participation_entries (event_id, entry_number, phone_hash, phone_enc, name_enc,
-			phone_masked, name_masked, phone_last4, store_visit, marketing, channel, coupon_code, created_at, coupon_redeemed_at) VALUES `)
+			phone_masked, name_masked, phone_last4, store_visit, marketing, channel, coupon_code, created_at, coupon_redeemed_at, review) VALUES `)
 		args := make([]any, 0, len(chunk)*cols)
 		for k, i := range chunk {
 			if k > 0 {
 				q.WriteByte(',')
 			}
-			q.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+			q.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 			e, se := entries[i], items[i].Entry
 			var coupon any
 			if se.CouponCode != "" {
 				coupon = se.CouponCode
 			}
 			args = append(args, eventID, se.EntryNumber, e.PhoneHash, e.PhoneEnc, e.NameEnc, e.PhoneMasked,
-				e.NameMasked, e.Last4, b2i(e.StoreVisit), b2i(e.Marketing), e.Channel, coupon, created.UnixMicro(), nil)
+				e.NameMasked, e.Last4, b2i(e.StoreVisit), b2i(e.Marketing), e.Channel, coupon, created.UnixMicro(), nil, e.Review)
 		}
 		// The unique (event_id, phone_hash) index is the rule itself; the
 		// lock above means no conflict should reach it, and if one ever does
@@ -341,22 +357,23 @@ func (s *Store) insertArrays(ctx context.Context, tx *db.Tx, eventID string, ent
 		numbers                           = make([]int64, n)
 		hashes, phoneEnc, nameEnc, phoneM = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 		nameM, last4, channels, coupons   = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		reviews                           = make([]string, n)
 		visits, marketing                 = make([]int16, n), make([]int16, n)
 	)
 	for k, i := range fresh {
 		e, se := entries[i], items[i].Entry
 		numbers[k], hashes[k], phoneEnc[k], nameEnc[k] = se.EntryNumber, e.PhoneHash, e.PhoneEnc, e.NameEnc
 		phoneM[k], nameM[k], last4[k], channels[k], coupons[k] = e.PhoneMasked, e.NameMasked, e.Last4, e.Channel, se.CouponCode
-		visits[k], marketing[k] = int16(b2i(e.StoreVisit)), int16(b2i(e.Marketing))
+		visits[k], marketing[k], reviews[k] = int16(b2i(e.StoreVisit)), int16(b2i(e.Marketing)), e.Review
 	}
 	// See insert for why a conflict refuses the batch.
 	res, err := tx.ExecContext(ctx, `INSERT INTO participation_entries (event_id, entry_number, phone_hash, phone_enc,
-		name_enc, phone_masked, name_masked, phone_last4, store_visit, marketing, channel, coupon_code, created_at)
-		SELECT ?, u.n, u.h, u.pe, u.ne, u.pm, u.nm, u.l4, u.sv, u.mk, u.ch, NULLIF(u.cc, ''), ?
+		name_enc, phone_masked, name_masked, phone_last4, store_visit, marketing, channel, coupon_code, created_at, review)
+		SELECT ?, u.n, u.h, u.pe, u.ne, u.pm, u.nm, u.l4, u.sv, u.mk, u.ch, NULLIF(u.cc, ''), ?, u.rv
 		FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::smallint[],
-			?::smallint[], ?::text[], ?::text[]) AS u(n, h, pe, ne, pm, nm, l4, sv, mk, ch, cc)
+			?::smallint[], ?::text[], ?::text[], ?::text[]) AS u(n, h, pe, ne, pm, nm, l4, sv, mk, ch, cc, rv)
 		ON CONFLICT (event_id, phone_hash) DO NOTHING`,
-		eventID, created.UnixMicro(), numbers, hashes, phoneEnc, nameEnc, phoneM, nameM, last4, visits, marketing, channels, coupons)
+		eventID, created.UnixMicro(), numbers, hashes, phoneEnc, nameEnc, phoneM, nameM, last4, visits, marketing, channels, coupons, reviews)
 	if err != nil {
 		return fmt.Errorf("participation: insert entries: %w", err)
 	}
@@ -421,7 +438,7 @@ func (s *Store) EachSealedContact(ctx context.Context, eventID string, fn func(i
 }
 
 const viewCols = `entry_number, name_masked, phone_masked, store_visit, marketing, COALESCE(coupon_code, ''),
-	coupon_redeemed_at, created_at, purged_at`
+	coupon_redeemed_at, created_at, purged_at, review`
 
 func (s *Store) views(ctx context.Context, q string, args []any, fn func(participation.EntryView) error) error {
 	rows, err := s.db.QueryContext(ctx, q, args...)
@@ -434,7 +451,7 @@ func (s *Store) views(ctx context.Context, q string, args []any, fn func(partici
 		var visit, marketing int
 		var redeemed, purged sql.NullInt64
 		var created int64
-		if err := rows.Scan(&v.EntryNumber, &v.Name, &v.Phone, &visit, &marketing, &v.CouponCode, &redeemed, &created, &purged); err != nil {
+		if err := rows.Scan(&v.EntryNumber, &v.Name, &v.Phone, &visit, &marketing, &v.CouponCode, &redeemed, &created, &purged, &v.Review); err != nil {
 			return err
 		}
 		v.StoreVisit, v.Marketing, v.Purged, v.CreatedAt = visit == 1, marketing == 1, purged.Valid, db.FromMicros(created)

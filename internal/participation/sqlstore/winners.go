@@ -42,7 +42,7 @@ func (w *WinnerEntries) Event(ctx context.Context, eventID string) (winners.Even
 	}
 	return winners.EventInfo{EventID: e.ID, OwnerID: e.OwnerID, Title: e.Title, StoreName: e.StoreName,
 		Method: e.Method, Status: e.Status, StartsAt: e.StartsAt, EndsAt: e.EndsAt, Code: e.Code, SoldOut: e.SoldOut,
-		WinnerCount: e.WinnerCount}, nil
+		WinnerCount: e.WinnerCount, Benefit: e.Benefit}, nil
 }
 
 // DrawEntries returns all entries ordered by entry number.
@@ -71,7 +71,7 @@ func (w *WinnerEntries) CloseEntries(ctx context.Context, tx *db.Tx, eventID str
 }
 
 func drawEntries(ctx context.Context, q db.Querier, eventID string) ([]winners.Entrant, error) {
-	rows, err := q.QueryContext(ctx, `SELECT entry_number, store_visit FROM participation_entries
+	rows, err := q.QueryContext(ctx, `SELECT entry_number, store_visit, review FROM participation_entries
 		WHERE event_id = ? ORDER BY entry_number`, eventID)
 	if err != nil {
 		return nil, fmt.Errorf("participation: draw entries: %w", err)
@@ -81,10 +81,11 @@ func drawEntries(ctx context.Context, q db.Querier, eventID string) ([]winners.E
 	for rows.Next() {
 		var e winners.Entrant
 		var visit int
-		if err := rows.Scan(&e.EntryNumber, &visit); err != nil {
+		var review string
+		if err := rows.Scan(&e.EntryNumber, &visit, &review); err != nil {
 			return nil, err
 		}
-		e.StoreVisit = visit == 1
+		e.StoreVisit, e.Flagged = visit == 1, review != ""
 		out = append(out, e)
 	}
 	return out, rows.Err()

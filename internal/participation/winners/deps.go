@@ -17,6 +17,7 @@ import (
 type Entrant struct {
 	EntryNumber int64
 	StoreVisit  bool
+	Flagged     bool // awaiting the owner's review (DrawInput.ExcludeFlagged)
 }
 
 // EventInfo is the participation service's copy of an approved event.
@@ -33,6 +34,9 @@ type EventInfo struct {
 	SoldOut   bool   // first-come stock gone
 	// WinnerCount is the planned number of lottery winners (0: not set).
 	WinnerCount int
+	// Benefit is what a winner gets (the plan's prize), named in the
+	// winner message.
+	Benefit string
 }
 
 // Contact is a participant's decrypted contact, only for notifying winners.

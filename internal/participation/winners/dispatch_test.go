@@ -55,7 +55,8 @@ func TestWinnerMessageIgnoresQuietHours(t *testing.T) {
 		t.Fatalf("알림톡 %d, SMS %d; want 2 알림톡 at night", len(alim.got), len(sms.got))
 	}
 	d := alim.got[0]
-	if !strings.HasPrefix(d.Content, "축하합니다! 봄맞이 커피 이벤트 이벤트에 당첨되셨습니다") || strings.Contains(d.Content, notify.AdPrefix) ||
+	if !strings.HasPrefix(d.Content, "축하합니다! 하늘카페 이벤트에 당첨되셨습니다") || !strings.Contains(d.Content, "■ 경품: 음료 10잔 쿠폰북") ||
+		strings.Contains(d.Content, "이벤트 이벤트") || strings.Contains(d.Content, notify.AdPrefix) ||
 		d.TemplateCode != winners.DefaultTemplateCode || d.Fallback == nil || d.Fallback.Content != d.Content {
 		t.Fatalf("delivery = %+v, want the informational template with an SMS fallback of the same text", d)
 	}

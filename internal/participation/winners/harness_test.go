@@ -272,7 +272,7 @@ func newEnv(t testing.TB, d *db.DB, opts ...option) *env {
 func (e *env) fakeSender() *fakeSender { return e.sender.(*fakeSender) }
 
 func lottery(id, ownerID string) winners.EventInfo {
-	return winners.EventInfo{EventID: id, OwnerID: ownerID, Title: "봄맞이 커피 이벤트", StoreName: "하늘카페", Method: messages.MethodLottery,
+	return winners.EventInfo{EventID: id, OwnerID: ownerID, Title: "봄맞이 커피 이벤트", StoreName: "하늘카페", Benefit: "음료 10잔 쿠폰북", Method: messages.MethodLottery,
 		Status: winners.EventEnded, StartsAt: t0.Add(-7 * 24 * time.Hour), EndsAt: t0.Add(-time.Hour), Code: "abc123"}
 }
 

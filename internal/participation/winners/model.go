@@ -60,7 +60,10 @@ type Draw struct {
 	WinnerCount      int        `json:"winnerCount"`
 	VisitBonusWeight float64    `json:"visitBonusWeight,omitempty"`
 	Exclusions       []int64    `json:"exclusions"`
-	Winners          []Winner   `json:"winners"`
+	// ExclusionRule names the rule that added to Exclusions, if any
+	// (RuleFlagged: every entry flagged for review when the list was fixed).
+	ExclusionRule string   `json:"exclusionRule,omitempty"`
+	Winners       []Winner `json:"winners"`
 	// RedrawOf is the draw this one replaces, and Reason says why; the
 	// replaced draw stays published unchanged.
 	RedrawOf string `json:"redrawOf,omitempty"`
@@ -122,6 +125,10 @@ type DrawInput struct {
 	WinnerCount      int     `json:"winnerCount,omitempty"`
 	VisitBonusWeight float64 `json:"visitBonusWeight,omitempty"`
 	Exclusions       []int64 `json:"exclusions,omitempty"`
+	// ExcludeFlagged also excludes every entry flagged for review (taken
+	// above the per-address threshold); the draw records the rule and the
+	// entries it excluded.
+	ExcludeFlagged bool `json:"excludeFlagged,omitempty"`
 	// CloseEntries confirms that drawing an event still in its period
 	// closes its entries and ends it now (409 entries_open without it).
 	CloseEntries bool `json:"closeEntries,omitempty"`
@@ -189,6 +196,11 @@ type RetentionConfig struct {
 	// this long for the owner to draw, then everything is destroyed
 	// (default 30 days).
 	UndrawnPeriod time.Duration
+	// RedrawPeriod: after a lottery's first draw every entrant's contact is
+	// kept this long, so that a winner who cannot be reached or declines
+	// can be replaced and the new winner told (default 7 days); then the
+	// non-winners' data is destroyed and a redraw is refused.
+	RedrawPeriod time.Duration
 }
 
 func (c RetentionConfig) withDefaults() RetentionConfig {
@@ -201,6 +213,9 @@ func (c RetentionConfig) withDefaults() RetentionConfig {
 	}
 	if c.UndrawnPeriod <= 0 {
 		c.UndrawnPeriod = month
+	}
+	if c.RedrawPeriod <= 0 {
+		c.RedrawPeriod = 7 * 24 * time.Hour
 	}
 	return c
 }

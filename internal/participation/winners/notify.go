@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/url"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -21,9 +22,12 @@ import (
 // WinnerTemplate is the approved 알림톡 text of the winner message
 // (informational: it tells the entrant the result of taking part; no
 // advertising). The SMS/LMS fallback carries the same text.
-const WinnerTemplate = "축하합니다! #{event} 이벤트에 당첨되셨습니다.\n\n" +
-	"■ 매장: #{store}\n■ 당첨 번호: #{entryNumber}번\n\n" +
-	"경품 수령 방법은 매장에서 안내해 드립니다. 이 메시지를 매장에 보여 주세요.\n" +
+//
+// The shop names the event in the first line: titles often end in
+// "이벤트" already ("봄맞이 커피 이벤트 이벤트에" read twice).
+const WinnerTemplate = "축하합니다! #{store} 이벤트에 당첨되셨습니다.\n\n" +
+	"■ 이벤트: #{event}\n■ 경품: #{prize}\n■ 응모번호: #{entryNumber}번\n\n" +
+	"경품은 이 메시지를 매장에 보여 주시면 드립니다.\n" +
 	"추첨 결과 확인: #{url}"
 
 // notifyJob is one work item of NotifyQueue. A winner's notification
@@ -167,13 +171,17 @@ func (s *Service) winnerMessage(ev EventInfo, c Contact, j notifyJob) notify.Mes
 	}
 	store := ev.StoreName
 	if store == "" {
-		store = "-"
+		store = "매장"
+	}
+	prize := strings.TrimSpace(ev.Benefit)
+	if prize == "" {
+		prize = "매장에서 안내해 드립니다" // an event made before benefits were recorded
 	}
 	return notify.Message{
 		To: c.Phone, Kind: notify.Informational, TemplateCode: s.template, Content: WinnerTemplate,
 		Subject: "[당첨 안내] " + ev.Title,
 		Variables: map[string]string{
-			"event": ev.Title, "store": store, "entryNumber": strconv.FormatInt(j.EntryNumber, 10), "url": link,
+			"event": ev.Title, "prize": prize, "store": store, "entryNumber": strconv.FormatInt(j.EntryNumber, 10), "url": link,
 		},
 	}
 }

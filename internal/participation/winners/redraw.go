@@ -92,6 +92,9 @@ func (s *Service) redraw(ctx context.Context, ev EventInfo, in DrawInput) (Draw,
 	if latest.ID != in.RedrawOf {
 		return Draw{}, ErrNotLatest
 	}
+	if first := firstDrawn(ds); !s.now().Before(first.Add(s.retention.RedrawPeriod)) {
+		return Draw{}, ErrRedrawPeriodOver // the entrants' contacts are destroyed
+	}
 	st := replay(ds)
 	replace := slices.Clone(in.Replace)
 	slices.Sort(replace)
@@ -136,7 +139,7 @@ func (s *Service) redraw(ctx context.Context, ev EventInfo, in DrawInput) (Draw,
 	}
 	sel.proof.Replaces = replace
 	d := s.newRecord(ev, seed, sel, pending, hasPending)
-	d.RedrawOf, d.Reason, d.Replaces = latest.ID, in.Reason, replace
+	d.RedrawOf, d.Reason, d.Replaces, d.ExclusionRule = latest.ID, in.Reason, replace, latest.ExclusionRule
 
 	start := time.Now()
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
@@ -157,4 +160,15 @@ func (s *Service) redraw(ctx context.Context, ev EventInfo, in DrawInput) (Draw,
 	}
 	s.observe("store", time.Since(start))
 	return s.decorate(d), nil
+}
+
+// firstDrawn is when the event's first completed draw was made.
+func firstDrawn(ds []Draw) time.Time {
+	var first time.Time
+	for _, d := range ds {
+		if d.Status == DrawDone && d.DrawnAt != nil && (first.IsZero() || d.DrawnAt.Before(first)) {
+			first = *d.DrawnAt
+		}
+	}
+	return first
 }

@@ -40,8 +40,10 @@ func (s *Service) HandleLifecycle(ctx context.Context, tx *db.Tx, m bus.Message)
 // online-giveaway guideline), keeping entry numbers, flags and counts:
 //
 //   - cancelled event: everything, at once;
-//   - lottery, ENDED and drawn: non-winners at once; each winner once the
-//     prize is marked delivered or WinnerPeriod after the draw;
+//   - lottery, ENDED and drawn: nothing during RedrawPeriod after the first
+//     draw (a winner may be replaced); then the non-winners, and each
+//     winner once the prize is marked delivered or WinnerPeriod after the
+//     draw;
 //   - lottery, ENDED, never drawn: everything UndrawnPeriod after the end;
 //   - first-come, ENDED: everything FirstComePeriod after the end (the
 //     coupon redemption window).
@@ -112,10 +114,14 @@ func (s *Service) retain(ctx context.Context, lc Lifecycle, now time.Time) (int,
 		return 0, false, err
 	}
 	drawn := false
+	var first time.Time
 	var keep []int64
 	for _, d := range draws {
 		if d.Status != DrawDone || d.DrawnAt == nil {
 			continue
+		}
+		if !drawn || d.DrawnAt.Before(first) {
+			first = *d.DrawnAt
 		}
 		drawn = true
 		until := d.DrawnAt.Add(s.retention.WinnerPeriod)
@@ -130,6 +136,9 @@ func (s *Service) retain(ctx context.Context, lc Lifecycle, now time.Time) (int,
 			return 0, false, nil
 		}
 		return purgeAll()
+	}
+	if now.Before(first.Add(s.retention.RedrawPeriod)) {
+		return 0, false, nil // a redraw may still need anyone's contact
 	}
 	n, err := s.entries.Purge(ctx, lc.EventID, keep)
 	if err != nil {

@@ -1,6 +1,7 @@
 package winners_test
 
 import (
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -34,7 +35,15 @@ func TestRetentionPurgesTheRightEntries(t *testing.T) {
 			won = append(won, w.EntryNumber)
 		}
 
-		// ENDED and drawn: non-winners at once, winners kept.
+		// ENDED and drawn: everyone is kept for the redraw period (a
+		// winner may have to be replaced), then the non-winners go.
+		if rep, err := e.svc.RunRetention(ctx); err != nil || rep.Purged != 0 || !e.entries.hasContact("ev", 1) {
+			t.Fatalf("within the redraw period: report %+v err %v, want nothing purged", rep, err)
+		}
+		e.clock.Add(7*24*time.Hour + time.Minute)
+		if _, err := e.svc.Draw(ctx, owner, "ev", winners.DrawInput{RedrawOf: dr.ID, Replace: won[:1], Reason: "연락 안 됨"}); !errors.Is(err, winners.ErrRedrawPeriodOver) {
+			t.Fatalf("redraw after the period: %v, want redraw_period_over", err)
+		}
 		rep, err := e.svc.RunRetention(ctx)
 		if err != nil || rep.Purged != 37 || rep.Done != 0 {
 			t.Fatalf("after the end: report %+v err %v, want 37 purged and not done", rep, err)

@@ -235,10 +235,10 @@ func validateInput(in *DrawInput) error {
 		v.Check(len(in.Replace) == 0, "replace", "replace_without_redraw", "당첨자 교체는 재추첨에서만 할 수 있습니다.")
 	}
 	v.Check(len(in.Exclusions) <= MaxExclusions, "exclusions", "too_many_exclusions",
-		fmt.Sprintf("제외할 참여 번호는 %d개까지 지정할 수 있습니다.", MaxExclusions))
+		fmt.Sprintf("제외할 응모번호는 %d개까지 지정할 수 있습니다.", MaxExclusions))
 	for _, n := range in.Exclusions {
 		if n <= 0 {
-			v.Add("exclusions", "invalid_exclusion", "제외할 참여 번호가 올바르지 않습니다.")
+			v.Add("exclusions", "invalid_exclusion", "제외할 응모번호가 올바르지 않습니다.")
 			break
 		}
 	}
@@ -286,6 +286,17 @@ func (s *Service) Draw(ctx context.Context, ownerID, eventID string, in DrawInpu
 		return Draw{}, err
 	}
 	params := draw.Params{WinnerCount: in.WinnerCount, VisitBonusWeight: in.VisitBonusWeight, Exclusions: in.Exclusions}
+	rule := ""
+	if in.ExcludeFlagged {
+		rule = RuleFlagged
+	}
+	pick := func(entrants []Entrant) (selection, error) {
+		p := params
+		if rule != "" {
+			p.Exclusions = withFlagged(p.Exclusions, entrants)
+		}
+		return s.selectWinners(ctx, eventID, seed, entrants, p, nil)
+	}
 
 	// An ended event's list is already fixed: select outside the
 	// transaction. A closing one is read and drawn inside it.
@@ -295,7 +306,7 @@ func (s *Service) Draw(ctx context.Context, ownerID, eventID string, in DrawInpu
 		if err != nil {
 			return Draw{}, err
 		}
-		if sel, err = s.selectWinners(ctx, eventID, seed, entrants, params, nil); err != nil {
+		if sel, err = pick(entrants); err != nil {
 			return Draw{}, err
 		}
 	}
@@ -315,7 +326,7 @@ func (s *Service) Draw(ctx context.Context, ownerID, eventID string, in DrawInpu
 			if err != nil {
 				return err
 			}
-			if sel, err = s.selectWinners(ctx, eventID, seed, entrants, params, nil); err != nil {
+			if sel, err = pick(entrants); err != nil {
 				return err
 			}
 			if closed {
@@ -329,6 +340,7 @@ func (s *Service) Draw(ctx context.Context, ownerID, eventID string, in DrawInpu
 			}
 		}
 		d = s.newRecord(ev, seed, sel, pending, hasPending)
+		d.ExclusionRule = rule
 		return s.save(ctx, tx, d, sel, hasPending)
 	})
 	if db.IsUniqueViolation(err) {
@@ -339,6 +351,21 @@ func (s *Service) Draw(ctx context.Context, ownerID, eventID string, in DrawInpu
 	}
 	s.observe("store", time.Since(start))
 	return s.decorate(d), nil
+}
+
+// RuleFlagged is the exclusion rule of DrawInput.ExcludeFlagged.
+const RuleFlagged = "flagged_shared_ip"
+
+// withFlagged adds the flagged entrants to the exclusions, once each.
+func withFlagged(excl []int64, entrants []Entrant) []int64 {
+	out := slices.Clone(excl)
+	for _, e := range entrants {
+		if e.Flagged {
+			out = append(out, e.EntryNumber)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // selection is a computed draw before it is stored.
@@ -475,7 +502,7 @@ func drawError(err error) error {
 	case errors.Is(err, draw.ErrNoEntries):
 		return ErrNoEntries.Wrap(err)
 	case errors.Is(err, draw.ErrUnknownExclusion):
-		return apperr.InvalidField("exclusions", "unknown_exclusion", "제외 목록에 없는 참여 번호가 있습니다.").Wrap(err)
+		return apperr.InvalidField("exclusions", "unknown_exclusion", "제외 목록에 없는 응모번호가 있습니다.").Wrap(err)
 	case errors.Is(err, draw.ErrWeight):
 		return apperr.InvalidField("visitBonusWeight", "invalid_visit_bonus_weight", "매장 방문 가중치가 올바르지 않습니다.").Wrap(err)
 	case errors.Is(err, draw.ErrWinnerCount):
@@ -564,7 +591,7 @@ func (s *Service) Proof(ctx context.Context, eventID, drawID string) (draw.Proof
 	}
 	return draw.Proof{Algorithm: d.Algorithm, Commitment: d.Commitment, Seed: d.Seed, EntryListHash: d.EntryListHash,
 		EntryCount: d.EntryCount, WinnerCount: d.WinnerCount, VisitBonusWeight: d.VisitBonusWeight, Exclusions: excl, Winners: ws,
-		Replaces: d.Replaces}, nil
+		Replaces: d.Replaces, ExclusionRule: d.ExclusionRule}, nil
 }
 
 // WriteEntryList writes a completed draw's entry list in the canonical

@@ -380,7 +380,9 @@ func TestNotificationIsSentExactlyOnce(t *testing.T) {
 				t.Fatalf("winner %s got two messages", m.To)
 			}
 			seen[m.To] = true
-			if !strings.HasPrefix(m.Content, "축하합니다! #{event} 이벤트에 당첨되셨습니다") || m.Variables["event"] != "봄맞이 커피 이벤트" {
+			// The winner learns what was won (issue 10).
+			if !strings.HasPrefix(m.Content, "축하합니다! #{store} 이벤트에 당첨되셨습니다") || m.Variables["event"] != "봄맞이 커피 이벤트" ||
+				!strings.Contains(m.Content, "■ 경품: #{prize}") || m.Variables["prize"] != "음료 10잔 쿠폰북" {
 				t.Fatalf("message = %q vars %v", m.Content, m.Variables)
 			}
 		}

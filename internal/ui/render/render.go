@@ -33,8 +33,9 @@ type View struct {
 	Title    string
 	SignedIn bool
 	CSRF     string
-	Flash    string
-	Error    string
+	Flash    string            // a success message (green)
+	Notice   string            // something to heed that is not a failure (amber)
+	Error    string            // a failure (red alert)
 	Fields   map[string]string // field → inline error
 	Form     map[string]string // submitted values to refill the form
 	Data     any
@@ -84,7 +85,7 @@ func (p *Renderer) Render(w http.ResponseWriter, r *http.Request, status int, na
 	t, err := p.page(name)
 	if err != nil {
 		p.cfg.Log.Error("ui: template", "page", name, "err", err)
-		http.Error(w, "template error", http.StatusInternalServerError)
+		failed(w)
 		return
 	}
 	if p.cfg.Prepare != nil {
@@ -97,13 +98,27 @@ func (p *Renderer) Render(w http.ResponseWriter, r *http.Request, status int, na
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, layout, v); err != nil {
 		p.cfg.Log.Error("ui: render", "page", name, "err", err)
-		http.Error(w, "render error", http.StatusInternalServerError)
+		failed(w)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)
+}
+
+// failedPage is the 500 page when a page itself cannot render (no
+// template to lean on): Korean, self-contained, a way back for everyone.
+const failedPage = `<!doctype html><html lang="ko"><head><meta charset="utf-8">` +
+	`<meta name="viewport" content="width=device-width, initial-scale=1"><title>잠시 문제가 생겼어요</title></head>` +
+	`<body style="font-family:sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;word-break:keep-all">` +
+	`<h1>잠시 문제가 생겼어요</h1><p>페이지를 보여 드리지 못했어요. 잠시 후 새로 고침해 주세요.</p></body></html>`
+
+func failed(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusInternalServerError)
+	_, _ = w.Write([]byte(failedPage))
 }
 
 // ErrorPage is what error.html shows.

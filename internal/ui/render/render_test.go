@@ -48,8 +48,11 @@ func TestRenderFailuresAreCleanErrors(t *testing.T) {
 	for _, name := range []string{"broken.html", "missing.html"} {
 		rec := httptest.NewRecorder()
 		p.Render(rec, httptest.NewRequest("GET", "/", nil), http.StatusOK, name, render.View{Data: 1})
-		if rec.Code != http.StatusInternalServerError || strings.Contains(rec.Body.String(), "<title>") {
-			t.Errorf("%s: %d %q, want a bare 500", name, rec.Code, rec.Body.String())
+		// A clean error: the whole Korean 500 page, nothing of the page
+		// that failed half-way.
+		if b := rec.Body.String(); rec.Code != http.StatusInternalServerError || strings.Count(b, "<title>") != 1 ||
+			!strings.Contains(b, "<h1>잠시 문제가 생겼어요</h1>") || strings.Contains(b, "template error") {
+			t.Errorf("%s: %d %q, want the Korean 500 page alone", name, rec.Code, b)
 		}
 	}
 }

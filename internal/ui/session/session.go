@@ -6,6 +6,7 @@ package session
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -78,20 +79,45 @@ func (m *Manager) End(w http.ResponseWriter) {
 	m.clear(w, RefreshCookie)
 }
 
-// Flash sets a one-time message shown on the next page.
-func (m *Manager) Flash(w http.ResponseWriter, msg string) {
-	m.set(w, FlashCookie, url.QueryEscape(msg), time.Minute)
+// Kind is what a flash message reports: the page shows each kind its own
+// way (a green status line, a red alert, an amber notice).
+type Kind string
+
+const (
+	Success Kind = "ok"
+	Failure Kind = "error"
+	Notice  Kind = "notice"
+)
+
+// Flash sets a one-time success message shown on the next page.
+func (m *Manager) Flash(w http.ResponseWriter, msg string) { m.FlashKind(w, Success, msg) }
+
+// FlashError sets a one-time error message shown on the next page: a
+// failed action comes back as an error, never in the success banner.
+func (m *Manager) FlashError(w http.ResponseWriter, msg string) { m.FlashKind(w, Failure, msg) }
+
+// FlashKind sets a one-time message of the kind shown on the next page.
+func (m *Manager) FlashKind(w http.ResponseWriter, kind Kind, msg string) {
+	m.set(w, FlashCookie, string(kind)+":"+url.QueryEscape(msg), time.Minute)
 }
 
-// TakeFlash returns the flash message, if any, and clears it.
-func TakeFlash(w http.ResponseWriter, r *http.Request) string {
+// TakeFlash returns the flash message, if any, with its kind, and clears
+// it. A value without a known kind is a success (cookies set before kinds).
+func TakeFlash(w http.ResponseWriter, r *http.Request) (Kind, string) {
 	c, err := r.Cookie(FlashCookie)
 	if err != nil || c.Value == "" {
-		return ""
+		return "", ""
 	}
 	http.SetCookie(w, &http.Cookie{Name: FlashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
-	msg, _ := url.QueryUnescape(c.Value)
-	return msg
+	kind, val := Success, c.Value
+	if k, rest, ok := strings.Cut(c.Value, ":"); ok {
+		switch Kind(k) {
+		case Success, Failure, Notice:
+			kind, val = Kind(k), rest
+		}
+	}
+	msg, _ := url.QueryUnescape(val)
+	return kind, msg
 }
 
 func (m *Manager) set(w http.ResponseWriter, name, value string, maxAge time.Duration) {

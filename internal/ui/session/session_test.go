@@ -95,8 +95,8 @@ func TestSessionCookies(t *testing.T) {
 		t.Errorf("Use did not make the refreshed token current")
 	}
 	rec2 := httptest.NewRecorder()
-	if got := session.TakeFlash(rec2, r); got != "저장했어요 & 끝" {
-		t.Errorf("flash = %q", got)
+	if kind, got := session.TakeFlash(rec2, r); got != "저장했어요 & 끝" || kind != session.Success {
+		t.Errorf("flash = %q %q", kind, got)
 	}
 	if c := rec2.Result().Cookies(); len(c) != 1 || c[0].MaxAge >= 0 {
 		t.Errorf("flash not cleared: %v", c)
@@ -109,5 +109,18 @@ func TestSessionCookies(t *testing.T) {
 	}
 	if session.Active(httptest.NewRequest("GET", "/", nil)) {
 		t.Errorf("a browser without cookies has a session")
+	}
+}
+
+// An error flash keeps its kind, so the page shows it as an error.
+func TestFlashKinds(t *testing.T) {
+	m := session.New(session.Config{})
+	for _, kind := range []session.Kind{session.Success, session.Failure, session.Notice} {
+		rec := httptest.NewRecorder()
+		m.FlashKind(rec, kind, "비밀번호: 틀렸어요")
+		k, msg := session.TakeFlash(httptest.NewRecorder(), browse(rec, "GET", nil))
+		if k != kind || msg != "비밀번호: 틀렸어요" {
+			t.Errorf("flash = %q %q, want %q", k, msg, kind)
+		}
 	}
 }

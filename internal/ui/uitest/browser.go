@@ -68,6 +68,10 @@ func (b *Browser) Cookie(name string) string {
 	return ""
 }
 
+// URL is the absolute URL of path on the site (for requests built by hand
+// and sent with Do).
+func (b *Browser) URL(path string) string { return b.srv.URL + path }
+
 // Get fetches path.
 func (b *Browser) Get(path string) *Page {
 	b.t.Helper()

@@ -126,6 +126,17 @@ func (p *Page) WantAlert(message string) *Page {
 	return p
 }
 
+// WantFlash checks the one-time success line at the top of the page (an
+// error must come as WantAlert, never here).
+func (p *Page) WantFlash(message string) *Page {
+	p.t.Helper()
+	m := regexp.MustCompile(`<div class="flash" role="status">([^<]*)</div>`).FindStringSubmatch(p.Body)
+	if m == nil || html.UnescapeString(m[1]) != message {
+		p.fail("flash = %v, want %q", m, message)
+	}
+	return p
+}
+
 // WantForm checks that the page has a POST form to action, with the CSRF
 // token, and returns it. An empty action in the page means the page's own
 // path.

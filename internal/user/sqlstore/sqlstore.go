@@ -45,10 +45,10 @@ func (s *Store) CreateUser(ctx context.Context, tx *db.Tx, u user.User, st user.
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO users (id, email, password_hash, owner_name, phone_enc, phone_hash,
-		business_number_enc, business_number_hash, verification, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		business_number_enc, business_number_hash, verification, terms_agreed_at, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		u.ID, u.Email, u.PasswordHash, u.OwnerName, phoneEnc, s.phoneHash(u.Phone), bnoEnc, s.bnoHash(u.BusinessNumber),
-		u.Verification, u.CreatedAt, u.UpdatedAt)
+		u.Verification, sql.NullTime{Time: u.TermsAgreedAt, Valid: !u.TermsAgreedAt.IsZero()}, u.CreatedAt, u.UpdatedAt)
 	if db.IsUniqueViolation(err) {
 		// Lost a race with a concurrent sign-up that passed the same checks.
 		if strings.Contains(err.Error(), "email") {
@@ -66,13 +66,15 @@ func (s *Store) CreateUser(ctx context.Context, tx *db.Tx, u user.User, st user.
 
 // locked_until is no longer read: log-ins are throttled per client and
 // account in the cache, never by locking the account.
-const userColumns = `id, email, password_hash, owner_name, phone_enc, business_number_enc, verification, failed_logins, created_at, updated_at`
+const userColumns = `id, email, password_hash, owner_name, phone_enc, business_number_enc, verification, failed_logins, terms_agreed_at, created_at, updated_at`
 
 func (s *Store) scanUser(row *sql.Row) (user.User, error) {
 	var u user.User
 	var phoneEnc, bnoEnc string
+	var terms sql.NullTime
 	err := row.Scan(&u.ID, &u.Email, &u.PasswordHash, &u.OwnerName, &phoneEnc, &bnoEnc, &u.Verification,
-		&u.FailedLogins, &u.CreatedAt, &u.UpdatedAt)
+		&u.FailedLogins, &terms, &u.CreatedAt, &u.UpdatedAt)
+	u.TermsAgreedAt = terms.Time
 	if errors.Is(err, sql.ErrNoRows) {
 		return user.User{}, user.ErrUserNotFound
 	}
@@ -132,6 +134,18 @@ func (s *Store) StoreByOwner(ctx context.Context, ownerID string) (user.Store, e
 	var st user.Store
 	err := s.db.QueryRowContext(ctx, `SELECT id, owner_id, name, industry, sido, sigungu, address, phone, updated_at
 		FROM stores WHERE owner_id = ?`, ownerID).Scan(&st.ID, &st.OwnerID, &st.Name, &st.Industry, &st.Sido, &st.Sigungu,
+		&st.Address, &st.Phone, &st.UpdatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return user.Store{}, user.ErrStoreNotFound
+	}
+	return st, err
+}
+
+// StoreByID loads a store by its id.
+func (s *Store) StoreByID(ctx context.Context, id string) (user.Store, error) {
+	var st user.Store
+	err := s.db.QueryRowContext(ctx, `SELECT id, owner_id, name, industry, sido, sigungu, address, phone, updated_at
+		FROM stores WHERE id = ?`, id).Scan(&st.ID, &st.OwnerID, &st.Name, &st.Industry, &st.Sido, &st.Sigungu,
 		&st.Address, &st.Phone, &st.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return user.Store{}, user.ErrStoreNotFound

@@ -138,6 +138,25 @@ func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]announce.A
 		ORDER BY scheduled_at LIMIT ?`, db.Micros(now), limit)
 }
 
+// Cancel implements announce.Store. The status condition is checked by the
+// same statement StartSending updates, so one of the two wins.
+func (s *Store) Cancel(ctx context.Context, tx *db.Tx, id string) (bool, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE announcements SET status = 'CANCELLED' WHERE id = ? AND status = 'SCHEDULED'`, id)
+	if err != nil {
+		return false, fmt.Errorf("announce: cancel: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM announcement_recipients WHERE announcement_id = ?`, id); err != nil {
+		return false, fmt.Errorf("announce: cancel: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM announcements WHERE id = ?`, id); err != nil {
+		return false, fmt.Errorf("announce: cancel: %w", err)
+	}
+	return true, nil
+}
+
 // StartSending implements announce.Store.
 func (s *Store) StartSending(ctx context.Context, tx *db.Tx, id string, now time.Time) (bool, []int64, error) {
 	res, err := tx.ExecContext(ctx, `UPDATE announcements SET status = 'SENDING' WHERE id = ? AND status = 'SCHEDULED'`, id)

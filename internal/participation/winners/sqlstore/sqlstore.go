@@ -48,7 +48,7 @@ func nullString(s string) any {
 
 const drawColumns = `id, event_id, owner_id, status, commitment, seed_enc, seed, algorithm, entry_list_hash, entry_count,
 	visit_count, winner_count, visit_bonus_weight, exclusions, redraw_of, reason, committed_in_advance, committed_at, drawn_at, created_at,
-	replaces`
+	replaces, exclusion_rule`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -65,7 +65,7 @@ func scanDraw(r scanner) (winners.Draw, error) {
 	)
 	err := r.Scan(&d.ID, &d.EventID, &d.OwnerID, &status, &d.Commitment, &d.SealedSeed, &d.Seed, &d.Algorithm, &d.EntryListHash,
 		&d.EntryCount, &d.VisitEntryCount, &d.WinnerCount, &d.VisitBonusWeight, &excl, &redraw, &d.Reason, &d.CommittedInAdvance,
-		&commit, &drawn, &created, &repl)
+		&commit, &drawn, &created, &repl, &d.ExclusionRule)
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, winners.ErrDrawNotFound
 	}
@@ -113,7 +113,7 @@ func drawArgs(d winners.Draw) ([]any, error) {
 	}
 	return []any{d.ID, d.EventID, d.OwnerID, string(d.Status), d.Commitment, d.SealedSeed, d.Seed, d.Algorithm, d.EntryListHash,
 		d.EntryCount, d.VisitEntryCount, d.WinnerCount, d.VisitBonusWeight, string(excl), nullString(d.RedrawOf), d.Reason,
-		d.CommittedInAdvance, db.Micros(d.CommittedAt), nullMicros(d.DrawnAt), db.Micros(d.CreatedAt), string(repl)}, nil
+		d.CommittedInAdvance, db.Micros(d.CommittedAt), nullMicros(d.DrawnAt), db.Micros(d.CreatedAt), string(repl), d.ExclusionRule}, nil
 }
 
 func nonNil(v []int64) []int64 {
@@ -129,7 +129,7 @@ func (s *Store) InsertDraw(ctx context.Context, tx *db.Tx, d winners.Draw) error
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO draws (`+drawColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+	_, err = tx.ExecContext(ctx, `INSERT INTO draws (`+drawColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 	return err
 }
 
@@ -146,9 +146,9 @@ func (s *Store) CompleteDraw(ctx context.Context, tx *db.Tx, d winners.Draw) (bo
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE draws SET status = 'DRAWN', seed = ?, algorithm = ?, entry_list_hash = ?,
 		entry_count = ?, visit_count = ?, winner_count = ?, visit_bonus_weight = ?, exclusions = ?, redraw_of = ?, reason = ?,
-		replaces = ?, drawn_at = ? WHERE id = ? AND event_id = ? AND status = 'PENDING' AND commitment = ?`,
+		replaces = ?, exclusion_rule = ?, drawn_at = ? WHERE id = ? AND event_id = ? AND status = 'PENDING' AND commitment = ?`,
 		d.Seed, d.Algorithm, d.EntryListHash, d.EntryCount, d.VisitEntryCount, d.WinnerCount, d.VisitBonusWeight, string(excl),
-		nullString(d.RedrawOf), d.Reason, string(repl), nullMicros(d.DrawnAt), d.ID, d.EventID, d.Commitment)
+		nullString(d.RedrawOf), d.Reason, string(repl), d.ExclusionRule, nullMicros(d.DrawnAt), d.ID, d.EventID, d.Commitment)
 	if err != nil {
 		return false, err
 	}
